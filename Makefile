@@ -1,0 +1,90 @@
+# The assistant's commands. `make run` and `make test` are all a new machine needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Rasa 3.6 runs on Python 3.8-3.10 only: prefer pyenv's 3.10, else any python3.10 on PATH.
+PYTHON310 ?= $(or $(lastword $(sort $(wildcard $(HOME)/.pyenv/versions/3.10*/bin/python3.10))),$(shell command -v python3.10 2>/dev/null))
+VENV := .venv
+BIN := $(VENV)/bin
+RASA := $(BIN)/rasa
+
+# Ports and settings of ../shared/contract.md; each can be overridden from the environment.
+RASA_PORT ?= 5005
+ACTION_PORT ?= 5055
+export ACTION_SERVER_URL ?= http://localhost:$(ACTION_PORT)/webhook
+export TRACKER_DB ?= $(CURDIR)/var/tracker.db
+export HELP_CENTER_BASE_URL ?=
+# Keep TensorFlow and Rasa from phoning home or printing their banners.
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export RASA_TELEMETRY_ENABLED ?= false
+
+MODEL_DIR := models
+MODEL := $(MODEL_DIR)/icp-assistant.tar.gz
+TRAINING_FILES := config.yml $(wildcard domain/*.yml) $(shell find data -type f 2>/dev/null)
+
+.PHONY: help install train run shell test test-unit test-rasa test-e2e validate lint bench lock clean
+
+help:
+	@echo "make run      install, train if needed, start the action server and the Rasa server"
+	@echo "make test     install, validate, train, run every test (exits non-zero on failure)"
+	@echo "make install | train | shell | validate | lint | lock | clean"
+
+$(BIN)/python:
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (Rasa 3.6 needs 3.8-3.10); set PYTHON310=/path/to/python3.10"; exit 1; }
+	$(PYTHON310) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade "pip==24.0"
+	$(BIN)/python -m pip install --quiet --progress-bar off -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Retrain only when the configuration, the domain or the data changed since the last model.
+$(MODEL): $(TRAINING_FILES) | $(VENV)/.installed
+	$(RASA) train --config config.yml --domain domain --data data --out $(MODEL_DIR) \
+		--fixed-model-name icp-assistant
+	touch $@
+
+train: $(MODEL)
+
+var:
+	mkdir -p var
+
+run: $(MODEL) | var
+	@echo "Action server on :$(ACTION_PORT), Rasa server on :$(RASA_PORT) (REST, Socket.IO). Ctrl-C stops both."
+	@trap 'kill 0' EXIT INT TERM; \
+	$(RASA) run actions --actions actions --port $(ACTION_PORT) & \
+	$(RASA) run --model $(MODEL) --port $(RASA_PORT) --endpoints endpoints.yml \
+		--credentials credentials.yml --cors "http://localhost:8080" & \
+	wait
+
+shell: $(MODEL) | var
+	@trap 'kill 0' EXIT INT TERM; \
+	$(RASA) run actions --actions actions --port $(ACTION_PORT) > var/actions.log 2>&1 & \
+	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+
+validate: $(VENV)/.installed
+	$(RASA) data validate --config config.yml --domain domain --data data --fail-on-warnings
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check actions tests
+	$(BIN)/ruff format --check actions tests
+
+test-unit: $(VENV)/.installed
+	$(BIN)/python -m pytest tests/unit -q
+
+test-rasa: $(MODEL)
+	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors \
+		--out var/results/core
+
+test-e2e: $(MODEL) | var
+	$(BIN)/python -m pytest tests/e2e -q
+
+test: lint validate test-unit test-rasa test-e2e
+
+lock: $(VENV)/.installed
+	$(BIN)/python -m pip freeze --exclude-editable | sort -f > requirements.txt
+
+clean:
+	rm -rf $(MODEL_DIR) var .pytest_cache .ruff_cache

@@ -1,0 +1,51 @@
+"""What the actions read off a tracker, in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import clock, knowledge
+from actions.branches import Facts
+from actions.dates import DateReading, read_filing_date
+
+# The longest user text the actions quote back or parse; a longer message is cut, not refused.
+MAX_TEXT = 200
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def latest_text(tracker: Tracker) -> str:
+    return (tracker.latest_message.get("text") or "").strip()[:MAX_TEXT]
+
+
+def has_entity(tracker: Tracker, entity: str) -> bool:
+    return any(e.get("entity") == entity for e in tracker.latest_message.get("entities") or [])
+
+
+def reading_of(filing_date: Any) -> DateReading:
+    if not filing_date:
+        return DateReading()
+    return read_filing_date(str(filing_date)[:MAX_TEXT], clock.today())
+
+
+def facts(tracker: Tracker) -> Facts:
+    """The slots an answer depends on, with what the user's date words say."""
+    reading = reading_of(tracker.get_slot("filing_date"))
+    miit_has_record = tracker.get_slot("miit_has_record")
+    return Facts(
+        filing_period=None if reading.unknown else tracker.get_slot("filing_period"),
+        filing_date_unknown=reading.unknown,
+        notice_type=tracker.get_slot("notice_type"),
+        miit_has_record=miit_has_record if isinstance(miit_has_record, bool) else None,
+        miit_result=tracker.get_slot("miit_result"),
+    )
+
+
+def say(dispatcher: CollectingDispatcher, message: knowledge.Message) -> None:
+    """Sends a message of knowledge/; its key goes along so the tracker shows what was said."""
+    dispatcher.utter_message(text=message.text, buttons=message.buttons or None, knowledge=message.key)

@@ -1,0 +1,139 @@
+"""The one form: collects what the question being answered still needs, and nothing more."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions import branches, choices, knowledge
+from actions.conversation import facts, has_entity, latest_intent, latest_text, reading_of, say
+
+# Intents whose text, when the form asked for something, is read as the answer even if NLU
+# found no entity in it ("不记得了" may well come out as deny or nlu_fallback).
+ANSWER_INTENTS = {"inform", "affirm", "deny", "nlu_fallback"}
+
+SlotValues = dict[str, Any]
+
+
+def _typed_answer(
+    slot: str,
+    read: Callable[[str], Any],
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    entity: str | None = None,
+) -> SlotValues:
+    """Reads the user's own words as the answer to the question the form asked.
+
+    Returns nothing (so the form is rejected and the rules take over) when the message is
+    another FAQ question or small talk that is not an answer.
+    """
+    if tracker.get_slot("requested_slot") != slot or has_entity(tracker, entity or slot):
+        return {}
+    intent = latest_intent(tracker)
+    if intent in branches.FAQ_INTENTS:
+        return {}
+    value = read(latest_text(tracker))
+    if value is not None:
+        return {slot: value}
+    if intent in ANSWER_INTENTS:
+        say(dispatcher, knowledge.prompt("please_choose"))
+        return {slot: None}
+    return {}
+
+
+class ValidateFaqForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_faq_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        return branches.required_slots(tracker.get_slot("faq_question"), facts(tracker))
+
+    def extract_filing_date(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> SlotValues:
+        requested = tracker.get_slot("requested_slot")
+        if requested not in ("filing_date", "filing_period") or has_entity(tracker, "filing_date"):
+            return {}
+        intent = latest_intent(tracker)
+        if intent in branches.FAQ_INTENTS:
+            return {}
+        text = latest_text(tracker)
+        if requested == "filing_period":
+            offered = reading_of(tracker.get_slot("filing_date")).periods
+            chosen = choices.pick_period(text, offered)
+            if chosen:
+                return {"filing_date": knowledge.period_labels()[chosen]}
+        reading = reading_of(text)
+        if reading.periods or reading.unknown:
+            return {"filing_date": text}
+        if intent in ANSWER_INTENTS:
+            say(dispatcher, knowledge.prompt("filing_date_not_understood", text=text[:40]))
+            return {requested: None}
+        return {}
+
+    def extract_filing_period(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> SlotValues:
+        # Always what filing_date says, so a corrected date corrects the period too.
+        period = reading_of(tracker.get_slot("filing_date")).period
+        if period != tracker.get_slot("filing_period"):
+            return {"filing_period": period}
+        return {}
+
+    def validate_filing_date(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> SlotValues:
+        if value is None:
+            return {"filing_date": None}
+        reading = reading_of(value)
+        if reading.periods or reading.unknown:
+            return {"filing_date": value}
+        if tracker.get_slot("requested_slot") in ("filing_date", "filing_period"):
+            say(dispatcher, knowledge.prompt("filing_date_not_understood", text=str(value)[:40]))
+        return {"filing_date": None}
+
+    def extract_notice_type(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> SlotValues:
+        return _typed_answer("notice_type", choices.notice_type, dispatcher, tracker)
+
+    def validate_notice_type(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> SlotValues:
+        return {"notice_type": choices.notice_type(str(value)) if value else None}
+
+    def extract_miit_has_record(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> SlotValues:
+        # A plain yes or no answers the assistant's question (是的 / 没有).
+        yes_no = {"affirm": True, "deny": False}.get(latest_intent(tracker) or "")
+        if yes_no is not None and tracker.get_slot("requested_slot") == "miit_has_record":
+            if not has_entity(tracker, "miit_has_record"):
+                return {"miit_has_record": yes_no}
+        return _typed_answer("miit_has_record", choices.miit_has_record, dispatcher, tracker)
+
+    def validate_miit_has_record(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> SlotValues:
+        return {"miit_has_record": choices.miit_has_record(value) if value is not None else None}
+
+    def extract_miit_result(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> SlotValues:
+        return _typed_answer("miit_result", choices.miit_result, dispatcher, tracker)
+
+    def validate_miit_result(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> SlotValues:
+        return {"miit_result": choices.miit_result(str(value)) if value else None}
