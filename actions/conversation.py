@@ -36,10 +36,12 @@ def reading_of(filing_date: Any) -> DateReading:
 def facts(tracker: Tracker) -> Facts:
     """The slots an answer depends on, with what the user's date words say."""
     reading = reading_of(tracker.get_slot("filing_date"))
+    # "忘了，大概2011年吧" names a period after all: only words without any date count as unknown.
+    unknown = reading.unknown and not reading.periods
     miit_has_record = tracker.get_slot("miit_has_record")
     return Facts(
-        filing_period=None if reading.unknown else tracker.get_slot("filing_period"),
-        filing_date_unknown=reading.unknown,
+        filing_period=None if unknown else tracker.get_slot("filing_period"),
+        filing_date_unknown=unknown,
         notice_type=tracker.get_slot("notice_type"),
         miit_has_record=miit_has_record if isinstance(miit_has_record, bool) else None,
         miit_result=tracker.get_slot("miit_result"),

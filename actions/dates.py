@@ -1,0 +1,477 @@
+"""Read when a user submitted their ICP filing (备案) from free Chinese text.
+
+The FAQ answers branch on three periods, so this module turns the user's
+expression into a date interval ``[start, end]`` (either end may be open) and
+returns every period that interval overlaps. An interval that overlaps several
+periods is reported as ambiguous so that the bot can ask a follow-up question
+instead of guessing.
+
+Libraries do the heavy lifting:
+
+* ``jionlp.ner.extract_time`` finds and resolves time expressions inside a
+  sentence (absolute dates in all common forms, 去年/前年/大前年, N年前, 今年,
+  年底/年初/下半年, 上周/昨天, "X至Y之间" ranges ...).
+* ``cn2an`` converts Chinese numerals before date words (二〇一二年 -> 2012年,
+  八年前 -> 8年前, 十几年前 -> 10几年前).
+* ``jionlp.tra2sim`` and ``unicodedata`` NFKC fold traditional characters and
+  full-width digits (jionlp reads ２０１６年３月 as the year 16 otherwise).
+
+Regexes cover only what those libraries get wrong or do not parse; each rule
+below says why it exists. Both libraries are imported lazily, on the first
+call, so that importing this module stays cheap (the action server imports it
+at start-up even if no filing question is ever asked).
+
+Interpretation choices (the ones the FAQ needs, documented once here):
+
+* "X年以前/之前" = strictly before X-01-01; "X年以后/之后" = from X-01-01 on
+  (the named year is included, as people mean it colloquially); for a named
+  *day* both are strict: "2017年1月31日之后" starts 2017-02-01.
+* A two-digit year ``yy`` is 20yy if that is not after today's year, else 19yy.
+  A leading zero (05年, 零八年) always marks a year; "15年前" / "15年以前" without
+  one means "15 years ago".
+* "N年前" (also "N年以前", "备案N年了") is the calendar year ``today.year - N``;
+  "N年多前" is ``[today - (N+1) years, today - N years]``.
+* A filing cannot lie in the future: interval ends are clamped to ``today``
+  and an interval starting after ``today`` (明年, 2030年) is dropped, so a
+  sentence whose only date is in the future reads as "no date found".
+* Vague words (很久以前, 几年前, 最近, 刚刚 ...) only count when the text holds no
+  concrete date, so "很久以前了，大概08年" reads as 2008.
+* ``unknown`` is independent of ``periods``: "忘了，大概2011年吧" gives both.
+"""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import datetime
+import functools
+import io
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import ModuleType
+
+PERIODS: tuple[str, ...] = (
+    "before_2010_06_01",
+    "2010_06_01_to_2017_01_31",
+    "after_2017_01_31",
+)
+
+_Span = tuple[datetime.date | None, datetime.date | None]
+_Rule = tuple[re.Pattern[str], Callable[[re.Match[str], datetime.date], _Span | None]]
+
+# Inclusive [start, end] of each period; None is an open end.
+_PERIOD_SPANS: tuple[_Span, ...] = (
+    (None, datetime.date(2010, 5, 31)),
+    (datetime.date(2010, 6, 1), datetime.date(2017, 1, 31)),
+    (datetime.date(2017, 2, 1), None),
+)
+
+# Messages are short; the cap only bounds the work done on pasted walls of text.
+_MAX_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class DateReading:
+    """What a user's answer says about their filing date."""
+
+    periods: tuple[str, ...] = ()  # chronological; () = nothing date-like found
+    unknown: bool = False  # the user says they do not remember
+
+    @property
+    def period(self) -> str | None:
+        """The single period, or None when there are zero or several."""
+        return self.periods[0] if len(self.periods) == 1 else None
+
+    @property
+    def ambiguous(self) -> bool:
+        """True when the expression overlaps more than one period."""
+        return len(self.periods) > 1
+
+
+# --------------------------------------------------------------------------
+# Lazy library access
+# --------------------------------------------------------------------------
+
+
+@functools.cache
+def _jionlp() -> ModuleType:
+    """Import jionlp once; it prints an advert banner on import, kept out of the logs."""
+    with (
+        contextlib.redirect_stdout(io.StringIO()),
+        contextlib.redirect_stderr(io.StringIO()),
+    ):
+        import jionlp
+    return jionlp
+
+
+@functools.cache
+def _cn2an() -> ModuleType:
+    """Import cn2an once (about 0.1 s, not worth paying at module import)."""
+    import cn2an
+
+    return cn2an
+
+
+# --------------------------------------------------------------------------
+# Date arithmetic helpers
+# --------------------------------------------------------------------------
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    """``day`` shifted back by whole years (29 Feb falls back to 28 Feb)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def _year_span(first_year: int, last_year: int) -> tuple[datetime.date, datetime.date]:
+    """The calendar years ``first_year`` .. ``last_year`` inclusive."""
+    return datetime.date(first_year, 1, 1), datetime.date(last_year, 12, 31)
+
+
+def _month_span(year: int, month: int) -> tuple[datetime.date, datetime.date]:
+    """One calendar month."""
+    last = calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, 1), datetime.date(year, month, last)
+
+
+def _months_before(today: datetime.date, months: int) -> tuple[datetime.date, datetime.date]:
+    """The calendar month ``months`` before today's month."""
+    index = today.year * 12 + today.month - 1 - months
+    return _month_span(index // 12, index % 12 + 1)
+
+
+# --------------------------------------------------------------------------
+# Normalisation
+# --------------------------------------------------------------------------
+
+_CN_DIGITS = "〇零一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
+_CN_UNITS = "十百千拾佰仟"
+# A run of Chinese numerals right before a date word. Not before 个月 etc.:
+# jionlp reads 两个月前 itself, and cn2an would turn 两三个月 into 23个月.
+# Not after 几 either: 几十年前 is vague (``_DECADES_AGO_RE``), not "几10年前".
+_CN_NUMBER_RE = re.compile(f"(?<!几)[{_CN_DIGITS}{_CN_UNITS}]+(?=[年月日号]|几年|多年)")
+# What follows "N年" when it means "N years ago" (also used for 一两年前).
+_AGO_AFTER_YEAR_RE = re.compile(r"年多?[以之]?前(?!后)")
+
+
+def _cn_number_to_arabic(match: re.Match[str]) -> str:
+    """Replace one Chinese numeral run with digits using cn2an.
+
+    Digit-by-digit runs (二〇一二, 零八) use cn2an's "direct" mode so that the
+    leading zero of 零八年 survives (it marks a year, see ``_expand_two_digit_year``);
+    runs with units (十五, 三十一) use "smart". Adjacent small numbers before
+    "年前" (一两年前, 两三年前) are an approximate range, which cn2an would read as
+    12 / 23, so they become "1-2" / "2-3" for ``_RANGE_AGO_RE``.
+    """
+    cn2an = _cn2an()
+    token = match.group()
+    after = match.string[match.end() :]
+    try:
+        if len(token) == 2 and _AGO_AFTER_YEAR_RE.match(after):
+            low, high = (int(cn2an.cn2an(char, "smart")) for char in token)
+            if 1 <= low and high == low + 1:
+                return f"{low}-{high}"
+        mode = "smart" if any(char in _CN_UNITS for char in token) else "direct"
+        return str(cn2an.cn2an(token, mode))
+    except (ValueError, KeyError):  # 千千年, 〇十四号: not a number, leave the text alone
+        return token
+
+
+_TWO_DIGIT_YEAR_RE = re.compile(r"(?<![\d.\-/:])(\d{2})(?=年)")
+# After "NN年" these make NN a count of years, not a year (15年多, 15年来, 备案15年了).
+_DURATION_AFTER_YEAR_RE = re.compile(r"年(?:多|半|几|来|以来|内|以内|里|了|整|间)")
+
+
+def _expand_two_digit_year(match: re.Match[str], today: datetime.date) -> str:
+    """Write ``yy年`` as a four-digit year, by the rule in the module docstring.
+
+    jionlp expands two-digit years itself but maps e.g. 27年 and 30年 into the
+    future (2027, 2030) where the FAQ needs 1927/1930; doing it here also lets
+    ``_BOUND_RE`` see "2008年以前" for "08年以前".
+    """
+    digits = match.group(1)
+    after = match.string[match.end() :]
+    counts_years = _DURATION_AFTER_YEAR_RE.match(after) or _AGO_AFTER_YEAR_RE.match(after)
+    if counts_years and not digits.startswith("0"):
+        return digits
+    year = 2000 + int(digits)
+    if year > today.year:
+        year -= 100
+    return str(year)
+
+
+# jionlp reads "3年以前" as "3 or more years ago" (-inf .. 2023) while "3年前" is
+# the calendar year 2023; the FAQ reads both as the calendar year.
+_YEARS_AGO_WITH_YI_RE = re.compile(r"(?<![\d.])(\d{1,2})年[以之]前(?!后)")
+
+
+def _normalize(text: str, today: datetime.date) -> str:
+    """Fold width/script variants and numerals so that one set of rules applies."""
+    text = unicodedata.normalize("NFKC", text[:_MAX_CHARS])
+    text = _jionlp().tra2sim(text, mode="char")
+    text = _CN_NUMBER_RE.sub(_cn_number_to_arabic, text)
+    text = _TWO_DIGIT_YEAR_RE.sub(lambda m: _expand_two_digit_year(m, today), text)
+    return _YEARS_AGO_WITH_YI_RE.sub(r"\1年前", text)
+
+
+# --------------------------------------------------------------------------
+# "I don't remember"
+# --------------------------------------------------------------------------
+
+_UNKNOWN_RE = re.compile(
+    r"不记得|记不得|记不清|记不太清|记不起|不太记得|想不起|(?<!没)(?<!没有)忘|"
+    r"不清楚|不太清楚|搞不清|弄不清|不知道|没印象|没有印象"
+)
+
+
+# --------------------------------------------------------------------------
+# Regex rules: only what jionlp gets wrong or cannot parse
+# --------------------------------------------------------------------------
+
+# "<date> 以前/之前/以后/之后/以来/起": jionlp reads 2010年以前 as ending 2010-12-31
+# and 2010年6月1日之前 / 2017年1月31日之后 as including the named day, which puts
+# them in the wrong period. After normalisation the anchor is plain digits, so
+# its year/month/day are read straight from the match.
+_BOUND_RE = re.compile(
+    r"(?<!\d)(?:"
+    r"(?P<y>\d{4})年(?:(?P<m>\d{1,2})月份?(?:(?P<d>\d{1,2})[日号])?)?"
+    r"|(?P<ny>\d{4})[-/.](?P<nm>\d{1,2})(?:[-/.](?P<nd>\d{1,2}))?(?!\d)"
+    r")\s*(?:的)?\s*(?P<op>以前|之前|前(?!后)|以后|之后|后|以来|起|开始)"
+)
+
+
+def _bound_span(match: re.Match[str], today: datetime.date) -> _Span | None:
+    """Open interval before/after an absolute year, month or day."""
+    year = int(match.group("y") or match.group("ny"))
+    month_text = match.group("m") or match.group("nm")
+    day_text = match.group("d") or match.group("nd")
+    try:
+        if month_text is None:
+            first, last = _year_span(year, year)
+        elif day_text is None:
+            first, last = _month_span(year, int(month_text))
+        else:
+            first = last = datetime.date(year, int(month_text), int(day_text))
+    except ValueError:  # 2016年13月: not a date, let jionlp have a go
+        return None
+    op = match.group("op")
+    one_day = datetime.timedelta(days=1)
+    if op in ("以前", "之前", "前"):
+        return None, first - one_day
+    if op in ("以后", "之后", "后") and day_text is not None:
+        return last + one_day, None
+    return first, None
+
+
+# Endings that make "N年" a time ago: 八年前, 八年以前, and 备案八年了 (filed
+# eight years ago), which jionlp reads as the year 2008 or not at all.
+_AGO = r"(?:[以之]?前(?!后)|了)"
+
+# "十几年前" -> "10几年前", "10多年前": jionlp gives 2006..2016 (21 years); the
+# FAQ reads it as 10-19 years ago. "N多年前" for other N reads like "N年多前".
+_TENS_AGO_RE = re.compile(rf"(?<![\d.])(\d{{1,3}})[几多]年{_AGO}")
+
+
+def _tens_ago_span(match: re.Match[str], today: datetime.date) -> _Span | None:
+    """Calendar years N..N+9 ago for 十几/二十几/十多; else like N年多前."""
+    count = int(match.group(1))
+    if count >= 10 and count % 10 == 0:
+        return _year_span(today.year - count - 9, today.year - count)
+    return _years_before(today, count + 1), _years_before(today, count)
+
+
+# "三年多以前": jionlp gives -inf..2023 and "3年多前" just 2023; the FAQ wants the
+# year interval between 3 and 4 years ago.
+_YEARS_AND_MORE_AGO_RE = re.compile(rf"(?<![\d.])(\d{{1,2}})年多{_AGO}")
+
+
+def _years_and_more_span(match: re.Match[str], today: datetime.date) -> _Span | None:
+    """[today - (N+1) years, today - N years]."""
+    count = int(match.group(1))
+    return _years_before(today, count + 1), _years_before(today, count)
+
+
+# "备案8年了": the calendar year 8 years ago, like 8年前.
+_YEARS_SINCE_RE = re.compile(r"(?<![\d.])(\d{1,2})年了")
+
+
+def _years_since_span(match: re.Match[str], today: datetime.date) -> _Span | None:
+    """The calendar year today.year - N."""
+    year = today.year - int(match.group(1))
+    return _year_span(year, year)
+
+
+# "一两年前" / "2-3年前": jionlp reads 一两 as 12 and fails on 两三 (TypeError).
+_RANGE_AGO_RE = re.compile(r"(?<![\d.])(\d{1,2})\s*[-~到至]\s*(\d{1,2})\s*年(多)?[以之]?前")
+
+
+def _range_ago_span(match: re.Match[str], today: datetime.date) -> _Span | None:
+    """Calendar years a..b ago (with 多: up to b+1 years ago)."""
+    low, high = sorted((int(match.group(1)), int(match.group(2))))
+    if match.group(3):
+        return _years_before(today, high + 1), _years_before(today, low)
+    return _year_span(today.year - high, today.year - low)
+
+
+# jionlp raises on 上个月 / 这个月 / 本月.
+_LAST_MONTH_RE = re.compile(r"(上上|上)个?月(?!份?[以之]?[前后])")
+_THIS_MONTH_RE = re.compile(r"(?:这个?|本)月")
+
+
+def _last_month_span(match: re.Match[str], today: datetime.date) -> _Span | None:
+    """The previous (or, for 上上, the one before) calendar month."""
+    return _months_before(today, 2 if match.group(1) == "上上" else 1)
+
+
+def _this_month_span(match: re.Match[str], today: datetime.date) -> _Span | None:
+    """Today's calendar month."""
+    return _months_before(today, 0)
+
+
+# Vague expressions, which jionlp does not parse at all. Used only when the
+# text holds no concrete date (see module docstring).
+_DECADES_AGO_RE = re.compile(r"几十年[以之]?前")
+_LONG_AGO_RE = re.compile(
+    r"(?:很久|好久|很早|好早)(?:以前|之前|前)?|(?:好|很|许)?多年[以之]?前|好些年[以之]?前"
+)
+_FEW_YEARS_AGO_RE = re.compile(r"好?几年[以之]?前|前(?:几|些)年|早(?:几|些)年")
+_LAST_YEARS_RE = re.compile(r"(?:近|这|最近)(几|\d{1,2})年")
+_RECENTLY_RE = re.compile(r"最近|近期|近来|前不久|不久前|前段时间|前阵子|前些天|前几天|这几天")
+_JUST_NOW_RE = re.compile(r"刚刚|刚才|刚(?=[备做提办弄申交])")
+
+
+def _last_years_span(match: re.Match[str], today: datetime.date) -> _Span | None:
+    """近N年 / 这几年 (几 taken as 5): the last N years up to today."""
+    count = 5 if match.group(1) == "几" else int(match.group(1))
+    return _years_before(today, count), today
+
+
+_STRONG_RULES: tuple[_Rule, ...] = (
+    (_BOUND_RE, _bound_span),
+    (_TENS_AGO_RE, _tens_ago_span),
+    (_YEARS_AND_MORE_AGO_RE, _years_and_more_span),
+    (_YEARS_SINCE_RE, _years_since_span),
+    (_RANGE_AGO_RE, _range_ago_span),
+    (_LAST_MONTH_RE, _last_month_span),
+    (_THIS_MONTH_RE, _this_month_span),
+)
+
+_WEAK_RULES: tuple[_Rule, ...] = (
+    (_DECADES_AGO_RE, lambda m, today: (None, datetime.date(today.year - 10, 12, 31))),
+    (_LONG_AGO_RE, lambda m, today: (None, datetime.date(today.year - 2, 12, 31))),
+    (_FEW_YEARS_AGO_RE, lambda m, today: _year_span(today.year - 9, today.year - 2)),
+    (_LAST_YEARS_RE, _last_years_span),
+    (_RECENTLY_RE, lambda m, today: (today - datetime.timedelta(days=180), today)),
+    (_JUST_NOW_RE, lambda m, today: (today - datetime.timedelta(days=30), today)),
+)
+
+# Separator put where a rule matched, so later rules and jionlp skip that text.
+_MASK = "，"
+
+
+def _apply_rules(text: str, rules: tuple[_Rule, ...], today: datetime.date, spans: list[_Span]) -> str:
+    """Run each rule over ``text``, collect its spans and mask what it consumed."""
+    for pattern, to_span in rules:
+
+        def replace(match: re.Match[str], to_span: Callable = to_span) -> str:
+            span = to_span(match, today)
+            if span is None:
+                return match.group()
+            spans.append(span)
+            return _MASK
+
+        text = pattern.sub(replace, text)
+    return text
+
+
+# --------------------------------------------------------------------------
+# jionlp
+# --------------------------------------------------------------------------
+
+# jionlp also resolves times of day (上午, 十点, 一点) and holidays (国庆) to the
+# current day; those are never a filing date, so an entity must name a day,
+# week, month or year to count.
+_DATE_WORD_RE = re.compile(r"[年月日号天周]|星期|礼拜|\d{4}|\d[-/.]\d")
+
+
+def _parse_bound(value: str) -> datetime.date | None:
+    """A jionlp bound ('2011-07-31 23:59:59', '-inf', 'inf') as a date."""
+    if value in ("-inf", "inf"):
+        return None
+    return datetime.datetime.strptime(value, "%Y-%m-%d %H:%M:%S").date()
+
+
+def _jionlp_spans(text: str, today: datetime.date) -> list[_Span]:
+    """Time entities that jionlp finds in ``text``, as date spans."""
+    base = datetime.datetime(today.year, today.month, today.day)
+    try:
+        entities = _jionlp().ner.extract_time(text, time_base=base)
+    except (ValueError, TypeError, KeyError, IndexError):  # jionlp rule gaps
+        return []
+    spans: list[_Span] = []
+    for entity in entities:
+        bounds = entity.get("detail", {}).get("time")
+        if not (isinstance(bounds, list) and len(bounds) == 2 and all(isinstance(b, str) for b in bounds)):
+            continue  # time_delta ("3天"), periodic or fuzzy ({"year": 8}) results
+        if not _DATE_WORD_RE.search(entity.get("text", "")):
+            continue
+        try:
+            spans.append((_parse_bound(bounds[0]), _parse_bound(bounds[1])))
+        except ValueError:  # e.g. '16-01-01 00:00:00'
+            continue
+    return spans
+
+
+# --------------------------------------------------------------------------
+# Public entry point
+# --------------------------------------------------------------------------
+
+
+def _clamp(span: _Span, today: datetime.date) -> _Span | None:
+    """Cut a span at today; drop it if it lies wholly in the future."""
+    start, end = span
+    end = today if end is None or end > today else end
+    if start is not None and end < start:
+        return None
+    return start, end
+
+
+def _periods_of(spans: list[_Span]) -> tuple[str, ...]:
+    """Every period that at least one span overlaps, in chronological order."""
+    found = []
+    for period, (p_start, p_end) in zip(PERIODS, _PERIOD_SPANS, strict=True):
+        for start, end in spans:
+            starts_in_time = start is None or p_end is None or start <= p_end
+            ends_in_time = end is None or p_start is None or end >= p_start
+            if starts_in_time and ends_in_time:
+                found.append(period)
+                break
+    return tuple(found)
+
+
+def read_filing_date(text: str, today: datetime.date) -> DateReading:
+    """Read the filing date the user gives in ``text``, relative to ``today``.
+
+    Returns ``DateReading()`` when nothing date-like is found (greetings, empty
+    or unrelated text). Never raises on odd input.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return DateReading()
+    if isinstance(today, datetime.datetime):
+        today = today.date()
+    normalized = _normalize(text, today)
+    unknown = bool(_UNKNOWN_RE.search(normalized))
+
+    spans: list[_Span] = []
+    rest = _apply_rules(normalized, _STRONG_RULES, today, spans)
+    spans.extend(_jionlp_spans(rest, today))
+    spans = [s for s in (_clamp(span, today) for span in spans) if s is not None]
+    if not spans:
+        weak: list[_Span] = []
+        _apply_rules(rest, _WEAK_RULES, today, weak)
+        spans = [s for s in (_clamp(span, today) for span in weak) if s is not None]
+    return DateReading(periods=_periods_of(spans), unknown=unknown)

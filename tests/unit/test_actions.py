@@ -1,0 +1,293 @@
+"""The custom actions, run as the action server runs them, on trackers built inline."""
+
+from __future__ import annotations
+
+import asyncio
+from functools import lru_cache
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import knowledge
+from actions.answers import ActionAnswerFaq, ActionAskFilingDate, ActionAskFilingPeriod, ActionAskMiitResult
+from actions.forms import ValidateFaqForm
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.usefixtures("fixed_today")
+
+SLOTS = (
+    "faq_question filing_date filing_period notice_type miit_has_record miit_result requested_slot"
+).split()
+
+
+@lru_cache(maxsize=1)
+def domain() -> dict[str, Any]:
+    """The real domain, as the Rasa server sends it to the action server."""
+    from rasa.shared.core.domain import Domain
+
+    return Domain.load(str(ROOT / "domain")).as_dict()
+
+
+def tracker(
+    text: str = "",
+    intent: str = "inform",
+    entities: list[dict[str, Any]] | None = None,
+    events: list[dict[str, Any]] | None = None,
+    **slots: Any,
+) -> Tracker:
+    values = dict.fromkeys(SLOTS)
+    values.update(slots)
+    message = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or []}
+    return Tracker(
+        "test",
+        values,
+        message,
+        events or [],
+        False,
+        None,
+        {"name": "faq_form"},
+        "action_listen",
+    )
+
+
+def run(action: Any, tracker: Tracker) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Runs an action; returns the slots it set and the messages it sent."""
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, domain()))
+    slots = {event["name"]: event["value"] for event in events if event["event"] == "slot"}
+    return slots, dispatcher.messages
+
+
+def entity(name: str, value: str) -> dict[str, Any]:
+    return {"entity": name, "value": value}
+
+
+def form(text: str, intent: str = "inform", entities=None, **slots: Any):
+    """Runs validate_faq_form after the user said `text`; slots set this turn come as SlotSet."""
+    events = [{"event": "user", "text": text}]
+    events += [{"event": "slot", "name": k, "value": v} for k, v in slots.pop("this_turn", {}).items()]
+    return run(ValidateFaqForm(), tracker(text, intent, entities, events, **slots))
+
+
+# --- the form: what it extracts and what it asks next ---------------------------------------
+
+
+def test_a_typed_date_without_an_entity_answers_the_date_question() -> None:
+    slots, messages = form("大概2013年3月吧", faq_question="faq_view_filing", requested_slot="filing_date")
+    assert slots["filing_date"] == "大概2013年3月吧"
+    assert slots["filing_period"] == "2010_06_01_to_2017_01_31"
+    assert slots["requested_slot"] is None
+    assert messages == []
+
+
+def test_a_date_given_with_the_question_is_used_and_nothing_is_asked() -> None:
+    slots, _ = form(
+        "我2018年备案的，怎么查看备案信息",
+        intent="faq_view_filing",
+        faq_question="faq_view_filing",
+        filing_date="2018年",
+        this_turn={"faq_question": "faq_view_filing", "filing_date": "2018年"},
+    )
+    assert slots["filing_period"] == "after_2017_01_31"
+    assert slots["requested_slot"] is None
+
+
+def test_a_date_that_spans_two_periods_asks_between_them_only() -> None:
+    slots, _ = form("2010年", faq_question="faq_view_filing", requested_slot="filing_date")
+    assert slots["filing_date"] == "2010年"
+    assert slots.get("filing_period") is None
+    assert slots["requested_slot"] == "filing_period"
+    _, messages = run(ActionAskFilingPeriod(), tracker(filing_date="2010年"))
+    titles = [button["title"] for button in messages[0]["buttons"]]
+    labels = knowledge.period_labels()
+    assert titles == [labels["before_2010_06_01"], labels["2010_06_01_to_2017_01_31"]]
+
+
+def test_a_short_answer_picks_between_the_offered_periods() -> None:
+    slots, _ = form(
+        "之后", faq_question="faq_view_filing", filing_date="2010年", requested_slot="filing_period"
+    )
+    assert slots["filing_period"] == "2010_06_01_to_2017_01_31"
+    assert slots["requested_slot"] is None
+
+
+def test_not_remembering_ends_the_form_without_a_period() -> None:
+    slots, _ = form("不记得了", faq_question="faq_forgot_account", requested_slot="filing_date")
+    assert slots["filing_date"] == "不记得了"
+    assert slots["requested_slot"] is None
+
+
+def test_words_that_are_no_date_are_said_not_understood_and_asked_again() -> None:
+    slots, messages = form("随便吧", faq_question="faq_view_filing", requested_slot="filing_date")
+    assert slots == {"filing_date": None, "filing_period": None, "requested_slot": "filing_date"} or (
+        slots["filing_date"] is None and slots["requested_slot"] == "filing_date"
+    )
+    assert "随便吧" in messages[0]["text"]
+
+
+def test_another_faq_question_in_the_middle_is_left_to_the_rules() -> None:
+    slots, messages = form(
+        "为什么要核查",
+        intent="faq_why_verification",
+        faq_question="faq_view_filing",
+        requested_slot="filing_date",
+    )
+    assert "filing_date" not in slots and messages == []
+
+
+def test_a_typed_notice_type_is_understood() -> None:
+    slots, _ = form("是网站内容的问题", faq_question="faq_modify_filing", requested_slot="notice_type")
+    assert slots["notice_type"] == "website_content_unqualified"
+    assert slots["requested_slot"] is None
+
+
+def test_the_information_notice_then_asks_for_the_date() -> None:
+    slots, _ = form(
+        "/inform",
+        entities=[entity("notice_type", "filing_info_unqualified")],
+        faq_question="faq_modify_filing",
+        notice_type="filing_info_unqualified",
+        requested_slot="notice_type",
+        this_turn={"notice_type": "filing_info_unqualified"},
+    )
+    assert slots["notice_type"] == "filing_info_unqualified"
+    assert slots["requested_slot"] == "filing_date"
+
+
+def test_a_forged_notice_type_is_refused() -> None:
+    slots, _ = form(
+        '/inform{"notice_type":"drop table"}',
+        entities=[entity("notice_type", "drop table")],
+        faq_question="faq_modify_filing",
+        notice_type="drop table",
+        requested_slot="notice_type",
+        this_turn={"notice_type": "drop table"},
+    )
+    assert slots["notice_type"] is None
+    assert slots["requested_slot"] == "notice_type"
+
+
+@pytest.mark.parametrize(("intent", "text", "value"), [("affirm", "是的", True), ("deny", "没有", False)])
+def test_yes_or_no_answers_whether_miit_still_has_the_record(intent, text, value) -> None:
+    slots, _ = form(
+        text, intent=intent, faq_question="faq_access_cancelled", requested_slot="miit_has_record"
+    )
+    assert slots["miit_has_record"] is value
+    assert slots["requested_slot"] == (None if value else "miit_result")
+
+
+def test_a_typed_miit_result_is_understood() -> None:
+    slots, _ = form(
+        "查询结果是存在无网站信息的主体信息",
+        faq_question="faq_access_cancelled_miit_no_record",
+        requested_slot="miit_result",
+    )
+    assert slots["miit_result"] == "entity_without_website"
+
+
+def test_an_unreadable_choice_asks_to_choose() -> None:
+    slots, messages = form(
+        "嗯嗯", faq_question="faq_access_cancelled_miit_no_record", requested_slot="miit_result"
+    )
+    assert slots["miit_result"] is None
+    assert messages[0]["text"] == knowledge.prompt("please_choose").text
+
+
+# --- the answers -----------------------------------------------------------------------------
+
+
+def texts(messages: list[dict[str, Any]]) -> str:
+    return "\n".join(message["text"] for message in messages)
+
+
+def test_a_question_answered_at_once_gets_its_answer_with_links() -> None:
+    _, messages = run(ActionAnswerFaq(), tracker("备案信息不认识", intent="faq_unknown_filing"))
+    links = knowledge.document_links()
+    assert links["doc_cancel_filing"] in texts(messages)
+    assert links["doc_unsupported_suffixes"] in texts(messages)
+
+
+def test_an_immediate_question_in_the_middle_of_a_form_keeps_the_form_question() -> None:
+    _, messages = run(
+        ActionAnswerFaq(), tracker("为啥核查", intent="faq_why_verification", faq_question="faq_view_filing")
+    )
+    assert [m["knowledge"] for m in messages] == ["why_verification"]
+
+
+def test_the_form_question_is_answered_for_the_period_given() -> None:
+    _, messages = run(
+        ActionAnswerFaq(),
+        tracker(
+            "2013年",
+            faq_question="faq_view_filing",
+            filing_date="2013年",
+            filing_period="2010_06_01_to_2017_01_31",
+        ),
+    )
+    assert [m["knowledge"] for m in messages] == ["view_filing_2010_06_01_to_2017_01_31"]
+    assert knowledge.document_links()["doc_import_filing"] in messages[0]["text"]
+    assert "忘记登录名" in messages[0]["text"]
+
+
+def test_not_remembering_shows_every_period_after_a_lead() -> None:
+    _, messages = run(
+        ActionAnswerFaq(), tracker("不记得了", faq_question="faq_view_filing", filing_date="不记得了")
+    )
+    assert [m["knowledge"] for m in messages] == [
+        "filing_date_unknown_lead",
+        "view_filing_before_2010_06_01",
+        "view_filing_2010_06_01_to_2017_01_31",
+        "view_filing_after_2017_01_31",
+    ]
+
+
+def test_a_stale_period_is_ignored_once_the_user_says_they_do_not_remember() -> None:
+    _, messages = run(
+        ActionAnswerFaq(),
+        tracker(
+            "不记得了",
+            faq_question="faq_view_filing",
+            filing_date="不记得了",
+            filing_period="after_2017_01_31",
+        ),
+    )
+    assert len(messages) == 4
+
+
+def test_the_miit_instructions_are_not_repeated_after_being_asked_with() -> None:
+    events = [
+        {"event": "active_loop", "name": "faq_form"},
+        {"event": "bot", "text": "...", "metadata": {"knowledge": "miit_no_record_intro"}},
+        {"event": "active_loop", "name": None},
+    ]
+    _, messages = run(
+        ActionAnswerFaq(),
+        tracker(
+            "无备案信息",
+            events=events,
+            faq_question="faq_access_cancelled_miit_no_record",
+            miit_result="no_record",
+        ),
+    )
+    assert [m["knowledge"] for m in messages] == ["miit_result_no_record"]
+
+
+def test_asking_for_the_miit_result_tells_how_to_query_first() -> None:
+    _, messages = run(ActionAskMiitResult(), tracker())
+    assert [m["knowledge"] for m in messages] == ["miit_no_record_intro", "ask_miit_result"]
+    assert "http://www.miitbeian.gov.cn/publish/query/indexFirst.action" in messages[0]["text"]
+    assert len(messages[1]["buttons"]) == 3
+
+
+def test_the_date_question_offers_every_period_and_dont_remember() -> None:
+    _, messages = run(ActionAskFilingDate(), tracker())
+    payloads = [button["payload"] for button in messages[0]["buttons"]]
+    assert len(payloads) == 4
+    assert payloads[-1] == '/inform{"filing_date": "不记得了"}'
+
+
+def test_with_no_question_yet_the_topics_are_offered() -> None:
+    _, messages = run(ActionAnswerFaq(), tracker("2013年"))
+    assert messages[0]["response"] == "utter_topics"

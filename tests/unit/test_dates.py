@@ -1,0 +1,305 @@
+"""Tests for actions.dates: which filing period a user's date expression falls in."""
+
+from __future__ import annotations
+
+import datetime
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from actions.dates import PERIODS, DateReading, read_filing_date
+
+TODAY = datetime.date(2026, 11, 29)
+
+BEFORE, MIDDLE, AFTER = PERIODS
+ALL = (BEFORE, MIDDLE, AFTER)
+
+
+def test_periods_are_the_public_names_in_order() -> None:
+    assert PERIODS == (
+        "before_2010_06_01",
+        "2010_06_01_to_2017_01_31",
+        "after_2017_01_31",
+    )
+
+
+# expression -> expected periods, with today = 2026-11-29
+CASES: list[tuple[str, tuple[str, ...]]] = [
+    # absolute dates
+    ("2011年7月", (MIDDLE,)),
+    ("05年", (BEFORE,)),
+    ("16年", (MIDDLE,)),
+    ("2016.3", (MIDDLE,)),
+    ("2016-03-15", (MIDDLE,)),
+    ("2016/3/15", (MIDDLE,)),
+    ("2016.3.15", (MIDDLE,)),
+    ("2016年3月15号", (MIDDLE,)),
+    ("二〇一二年", (MIDDLE,)),
+    ("二零零八年", (BEFORE,)),
+    ("二〇一〇年六月一日", (MIDDLE,)),
+    ("2010年6月1日", (MIDDLE,)),
+    ("2017年1月31日", (MIDDLE,)),
+    ("2017年2月1日", (AFTER,)),
+    ("17年2月1日", (AFTER,)),
+    ("2010年5月31日", (BEFORE,)),
+    ("2009年底", (BEFORE,)),
+    ("2016年初", (MIDDLE,)),
+    ("2013年下半年", (MIDDLE,)),
+    ("2019年", (AFTER,)),
+    # relative
+    ("去年", (AFTER,)),
+    ("前年", (AFTER,)),
+    ("大前年", (AFTER,)),
+    ("八年前", (AFTER,)),
+    ("3年前", (AFTER,)),
+    ("两年前", (AFTER,)),
+    ("兩年前", (AFTER,)),
+    ("十五年前", (MIDDLE,)),  # calendar year 2011
+    ("10年以前", (MIDDLE,)),  # = 10年前 = calendar year 2016
+    ("三年多以前", (AFTER,)),
+    ("十几年前", (BEFORE, MIDDLE)),
+    ("十多年前", (BEFORE, MIDDLE)),
+    ("二十几年前", (BEFORE,)),
+    ("一两年前", (AFTER,)),
+    ("已经备案8年了", (AFTER,)),
+    ("备案10年了", (MIDDLE,)),  # 2016, not the year 2010
+    ("备案有十多年了", (BEFORE, MIDDLE)),
+    ("上个月", (AFTER,)),
+    ("上上个月", (AFTER,)),
+    ("这个月", (AFTER,)),
+    ("最近", (AFTER,)),
+    ("刚刚备案", (AFTER,)),
+    ("今年", (AFTER,)),
+    ("昨天", (AFTER,)),
+    # bounds
+    ("2010年以前", (BEFORE,)),
+    ("2010年之前", (BEFORE,)),
+    ("2018年以后", (AFTER,)),
+    ("2017年以后", (MIDDLE, AFTER)),
+    ("2010年之后", ALL),
+    ("2010年6月1日之前", (BEFORE,)),
+    ("2017年1月31日之后", (AFTER,)),
+    ("2010年6月1日至2017年1月31日之间", (MIDDLE,)),
+    ("二〇一〇年六月一日至二〇一七年一月三十一日之间", (MIDDLE,)),
+    ("2012年到2015年之间", (MIDDLE,)),
+    ("08年以前", (BEFORE,)),
+    ("15年以后", (MIDDLE, AFTER)),
+    ("从2017年2月1日开始", (AFTER,)),
+    ("2017年2月起", (AFTER,)),
+    ("2017.01.31以后", (AFTER,)),
+    ("2016年前后", (MIDDLE,)),
+    # a bare year spanning a boundary
+    ("2010年", (BEFORE, MIDDLE)),
+    ("2017年", (MIDDLE, AFTER)),
+    # vague
+    ("很久以前", ALL),
+    ("好多年前", ALL),
+    ("几年前", (MIDDLE, AFTER)),
+    ("几十年前", (BEFORE,)),
+    # embedded in a sentence
+    ("我是2011年7月备的案", (MIDDLE,)),
+    ("大概是零八年左右吧", (BEFORE,)),
+    ("我们公司15年做的备案", (MIDDLE,)),
+    ("你好，我想问一下，我们是2011年7月备的案，现在需要重新备案吗？", (MIDDLE,)),
+    ("很久以前了，大概08年", (BEFORE,)),
+    ("2010年还是2011年吧", (BEFORE, MIDDLE)),
+    # full-width digits
+    ("２０１６年３月", (MIDDLE,)),
+    ("２０１７年２月１日", (AFTER,)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_expression_periods(text: str, expected: tuple[str, ...]) -> None:
+    reading = read_filing_date(text, TODAY)
+    assert reading.periods == expected
+    assert reading.unknown is False
+
+
+def test_table_is_big_enough() -> None:
+    assert len(CASES) >= 45
+    assert len({text for text, _ in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "不记得了",
+        "忘了",
+        "记不清了",
+        "記不清了",
+        "我也不清楚",
+        "一点都不记得了",
+        "想不起来了",
+    ],
+)
+def test_does_not_remember(text: str) -> None:
+    assert read_filing_date(text, TODAY) == DateReading(periods=(), unknown=True)
+
+
+def test_unknown_and_date_are_reported_together() -> None:
+    assert read_filing_date("忘了，大概2011年吧", TODAY) == DateReading((MIDDLE,), True)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the two boundary days of the middle period and their neighbours, in several forms
+        ("2010年5月31日", BEFORE),
+        ("2010-05-31", BEFORE),
+        ("2010/5/31", BEFORE),
+        ("2010年6月1日", MIDDLE),
+        ("2010-06-01", MIDDLE),
+        ("2010.6.1", MIDDLE),
+        ("2017年1月31日", MIDDLE),
+        ("2017-01-31", MIDDLE),
+        ("2017/1/31", MIDDLE),
+        ("2017年2月1日", AFTER),
+        ("2017-02-01", AFTER),
+        ("2017.2.1", AFTER),
+        # "before/after a day" excludes that day
+        ("2010年6月1日之前", BEFORE),
+        ("2017年2月1日以后", AFTER),
+        ("2017年1月31日之后", AFTER),
+    ],
+)
+def test_boundary_days(text: str, expected: str) -> None:
+    reading = read_filing_date(text, TODAY)
+    assert reading.period == expected
+    assert not reading.ambiguous
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2010年6月1日以后", (MIDDLE, AFTER)),
+        ("2010年5月31日之后", (MIDDLE, AFTER)),
+        ("2017年1月31日之前", (BEFORE, MIDDLE)),
+        ("2017年2月1日之前", (BEFORE, MIDDLE)),
+        ("2010年6月之前", (BEFORE,)),
+        ("2017年2月以后", (AFTER,)),
+        ("2017年1月以后", (MIDDLE, AFTER)),
+    ],
+)
+def test_bounds_next_to_boundary_days(text: str, expected: tuple[str, ...]) -> None:
+    assert read_filing_date(text, TODAY).periods == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "\n\t",
+        "你好",
+        "备案信息不合格",
+        "😀😀😀",
+        "👍",
+        "京ICP备12345678号-1",
+        "我是第2次备案",
+        "上午十点打的电话",
+        "备案信息不合格。" * 2000,
+        "x" * 100_000,
+    ],
+)
+def test_not_a_date(text: str) -> None:
+    assert read_filing_date(text, TODAY) == DateReading()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("千千年", ()),  # cn2an rejects the numeral: left as text, no crash
+        ("〇十四年", ()),  # cn2an raises KeyError here
+        ("2016年13月以前", (MIDDLE,)),  # no month 13: falls back to the year
+    ],
+)
+def test_malformed_numbers_do_not_crash(text: str, expected: tuple[str, ...]) -> None:
+    assert read_filing_date(text, TODAY).periods == expected
+
+
+def test_long_text_still_finds_an_early_date() -> None:
+    text = "我是2011年7月备的案，" + "其他内容。" * 5000
+    assert read_filing_date(text, TODAY).periods == (MIDDLE,)
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "expected"),
+    [
+        # N年多前 is [today-(N+1)y, today-Ny], so it moves with today
+        ("三年多以前", datetime.date(2021, 1, 15), (MIDDLE, AFTER)),
+        ("三年多以前", datetime.date(2021, 3, 1), (AFTER,)),
+        # N年前 is the calendar year today.year - N
+        ("八年前", datetime.date(2018, 6, 1), (BEFORE, MIDDLE)),
+        ("八年前", datetime.date(2025, 1, 1), (MIDDLE, AFTER)),  # the whole of 2017
+        # 十几年前 = 10..19 years ago: 2011..2020 here, so not before 2010-06-01
+        ("十几年前", datetime.date(2030, 5, 5), (MIDDLE, AFTER)),
+        # two-digit years: 20yy unless that is in the future, then 19yy
+        ("27年", TODAY, (BEFORE,)),
+        ("26年", TODAY, (AFTER,)),
+        ("17年", datetime.date(2016, 6, 1), (BEFORE,)),
+        ("17年", datetime.date(2017, 6, 1), (MIDDLE, AFTER)),
+    ],
+)
+def test_relative_to_today(text: str, today: datetime.date, expected: tuple[str, ...]) -> None:
+    assert read_filing_date(text, today).periods == expected
+
+
+@pytest.mark.parametrize("text", ["2030年", "明年", "2027年3月", "2030年以后"])
+def test_future_dates_are_ignored(text: str) -> None:
+    assert read_filing_date(text, TODAY) == DateReading()
+
+
+def test_open_bound_reaching_into_the_future_is_clamped() -> None:
+    assert read_filing_date("2030年以前", TODAY).periods == ALL
+
+
+def test_this_year_is_clamped_to_today() -> None:
+    # 今年 is 2016 here: only the part up to 2016-03-01 counts, still middle
+    assert read_filing_date("今年", datetime.date(2016, 3, 1)).periods == (MIDDLE,)
+    # 今年 in 2017 before February: only the middle period
+    assert read_filing_date("今年", datetime.date(2017, 1, 20)).periods == (MIDDLE,)
+
+
+def test_datetime_today_is_accepted() -> None:
+    now = datetime.datetime(2026, 11, 29, 15, 30)
+    assert read_filing_date("去年", now).periods == (AFTER,)
+
+
+def test_date_reading_properties() -> None:
+    assert DateReading().period is None
+    assert DateReading().ambiguous is False
+    single = DateReading((MIDDLE,))
+    assert single.period == MIDDLE
+    assert single.ambiguous is False
+    double = DateReading((BEFORE, MIDDLE))
+    assert double.period is None
+    assert double.ambiguous is True
+
+
+def test_read_result_properties() -> None:
+    assert read_filing_date("2010年", TODAY).ambiguous is True
+    assert read_filing_date("2010年", TODAY).period is None
+    assert read_filing_date("2011年", TODAY).period == MIDDLE
+
+
+def test_date_reading_is_frozen() -> None:
+    reading = DateReading((AFTER,))
+    with pytest.raises(AttributeError):
+        reading.periods = ()  # type: ignore[misc]
+
+
+def test_import_is_light() -> None:
+    """Importing the module must not load jionlp or cn2an (they load on first use)."""
+    code = "import sys, actions.dates; print(sorted({'jionlp', 'cn2an'} & set(sys.modules)))"
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "[]"
