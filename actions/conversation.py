@@ -27,6 +27,17 @@ def has_entity(tracker: Tracker, entity: str) -> bool:
     return any(e.get("entity") == entity for e in tracker.latest_message.get("entities") or [])
 
 
+def slot_before_this_turn(tracker: Tracker, slot: str) -> Any:
+    """A slot's value before the latest user message (which may have set it again)."""
+    value = before = None
+    for event in tracker.events:
+        if event.get("event") == "user":
+            before = value
+        elif event.get("event") == "slot" and event.get("name") == slot:
+            value = event.get("value")
+    return before
+
+
 def reading_of(filing_date: Any) -> DateReading:
     if not filing_date:
         return DateReading()

@@ -11,7 +11,15 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import branches, choices, knowledge
-from actions.conversation import facts, has_entity, latest_intent, latest_text, reading_of, say
+from actions.conversation import (
+    facts,
+    has_entity,
+    latest_intent,
+    latest_text,
+    reading_of,
+    say,
+    slot_before_this_turn,
+)
 
 # Intents whose text, when the form asked for something, is read as the answer even if NLU
 # found no entity in it ("不记得了" may well come out as deny or nlu_fallback).
@@ -63,18 +71,20 @@ class ValidateFaqForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> SlotValues:
         requested = tracker.get_slot("requested_slot")
-        if requested not in ("filing_date", "filing_period") or has_entity(tracker, "filing_date"):
-            return {}
         intent = latest_intent(tracker)
-        if intent in branches.FAQ_INTENTS:
+        if requested not in ("filing_date", "filing_period") or intent in branches.FAQ_INTENTS:
             return {}
         text = latest_text(tracker)
-        if requested == "filing_period":
-            offered = reading_of(tracker.get_slot("filing_date")).periods
+        reading = reading_of(text)
+        if requested == "filing_period" and not (reading.period or reading.unknown):
+            # An answer to "which of these periods?" such as 之后 (NLU may even have taken it
+            # for a date, so the date being narrowed down is the one from before this turn).
+            offered = reading_of(slot_before_this_turn(tracker, "filing_date")).periods
             chosen = choices.pick_period(text, offered)
             if chosen:
                 return {"filing_date": knowledge.period_labels()[chosen]}
-        reading = reading_of(text)
+        if has_entity(tracker, "filing_date"):
+            return {}
         if reading.periods or reading.unknown:
             return {"filing_date": text}
         if intent in ANSWER_INTENTS:

@@ -66,7 +66,7 @@ def entity(name: str, value: str) -> dict[str, Any]:
 
 def form(text: str, intent: str = "inform", entities=None, **slots: Any):
     """Runs validate_faq_form after the user said `text`; slots set this turn come as SlotSet."""
-    events = [{"event": "user", "text": text}]
+    events = [*slots.pop("history", []), {"event": "user", "text": text}]
     events += [{"event": "slot", "name": k, "value": v} for k, v in slots.pop("this_turn", {}).items()]
     return run(ValidateFaqForm(), tracker(text, intent, entities, events, **slots))
 
@@ -107,9 +107,27 @@ def test_a_date_that_spans_two_periods_asks_between_them_only() -> None:
 
 def test_a_short_answer_picks_between_the_offered_periods() -> None:
     slots, _ = form(
-        "之后", faq_question="faq_view_filing", filing_date="2010年", requested_slot="filing_period"
+        "之后",
+        faq_question="faq_view_filing",
+        filing_date="2010年",
+        requested_slot="filing_period",
+        history=[{"event": "slot", "name": "filing_date", "value": "2010年"}],
     )
     assert slots["filing_period"] == "2010_06_01_to_2017_01_31"
+    assert slots["requested_slot"] is None
+
+
+def test_a_short_answer_taken_for_a_date_by_nlu_still_picks_between_the_offered_periods() -> None:
+    slots, _ = form(
+        "之前",
+        entities=[entity("filing_date", "之前")],
+        faq_question="faq_view_filing",
+        filing_date="之前",
+        requested_slot="filing_period",
+        history=[{"event": "slot", "name": "filing_date", "value": "2010年"}],
+        this_turn={"filing_date": "之前"},
+    )
+    assert slots["filing_period"] == "before_2010_06_01"
     assert slots["requested_slot"] is None
 
 
