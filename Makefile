@@ -22,7 +22,14 @@ MODEL_DIR := models
 MODEL := $(MODEL_DIR)/icp-assistant.tar.gz
 TRAINING_FILES := config.yml $(wildcard domain/*.yml) $(shell find data -type f 2>/dev/null)
 
+# Steps of `make test`; fragments in mk/ (one per feature) add their own.
+TEST_STEPS := lint validate test-unit test-rasa test-e2e
+# The page allowed to call the Rasa server from a browser (CORS).
+export CHAT_PAGE_ORIGIN ?= http://localhost:8080
+
 .PHONY: help install train run shell test test-unit test-rasa test-e2e validate lint bench lock clean
+
+-include mk/*.mk
 
 help:
 	@echo "make run      install, train if needed, start the action server and the Rasa server"
@@ -56,7 +63,7 @@ run: $(MODEL) | var
 	@trap 'kill 0' EXIT INT TERM; \
 	$(RASA) run actions --actions actions --port $(ACTION_PORT) & \
 	$(RASA) run --model $(MODEL) --port $(RASA_PORT) --endpoints endpoints.yml \
-		--credentials credentials.yml --cors "http://localhost:8080" & \
+		--credentials credentials.yml --cors "$(CHAT_PAGE_ORIGIN)" & \
 	wait
 
 shell: $(MODEL) | var
@@ -81,7 +88,7 @@ test-rasa: $(MODEL)
 test-e2e: $(MODEL) | var
 	$(BIN)/python -m pytest tests/e2e -q
 
-test: lint validate test-unit test-rasa test-e2e
+test: $(TEST_STEPS)
 
 lock: $(VENV)/.installed
 	$(BIN)/python -m pip freeze --exclude-editable | sort -f > requirements.txt

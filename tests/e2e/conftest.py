@@ -23,6 +23,7 @@ from tests.conftest import ROOT
 
 MODEL = ROOT / "models" / "icp-assistant.tar.gz"
 RASA = ROOT / ".venv" / "bin" / "rasa"
+CHAT_PAGE_ORIGIN = "http://127.0.0.1:8080"
 START_TIMEOUT = float(os.environ.get("E2E_START_TIMEOUT", "240"))
 
 
@@ -45,6 +46,7 @@ class Servers:
             "TRACKER_DB": str(workdir / "tracker.db"),
             "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "2",
+            "CHAT_PAGE_ORIGIN": CHAT_PAGE_ORIGIN,
         }
         self.processes: list[subprocess.Popen] = []
 
@@ -67,6 +69,7 @@ class Servers:
             "--port", str(self.rasa_port),
             "--endpoints", "endpoints.yml",
             "--credentials", "credentials.yml",
+            "--cors", CHAT_PAGE_ORIGIN,
         )  # fmt: skip
         self._wait_until_ready()
 
