@@ -92,7 +92,8 @@ class ActionAskMiitResult(AskAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        say(dispatcher, knowledge.answer(branches.MIIT_NO_RECORD_INTRO))
+        if not _intro_shown_in_this_form(tracker):
+            say(dispatcher, knowledge.answer(branches.MIIT_NO_RECORD_INTRO))
         return await super().run(dispatcher, tracker, domain)
 
 

@@ -23,14 +23,23 @@ NOTICE_TYPE_RULES: Sequence[Rule] = (
 
 MIIT_RESULT_RULES: Sequence[Rule] = (
     (("entity_without_website", "no_record", "entity_with_other_websites"), None),
-    (("无网站信息", "没有网站信息", "只有主体", "无网站"), "entity_without_website"),
+    (
+        ("无网站信息", "没有网站信息", "只有主体", "无网站", "主体还在", "网站没有了", "网站都没了"),
+        "entity_without_website",
+    ),
     (("其他网站", "其它网站", "别的网站", "有其他"), "entity_with_other_websites"),
-    (("无备案信息", "没有备案", "查不到", "查询不到", "无备案", "什么都没有", "没有记录"), "no_record"),
-)
+    (
+        (
+            "无备案信息", "没有备案", "查不到", "查询不到", "无备案", "什么都没", "没有记录",
+            "没查到", "没有任何", "都没有", "搜不到", "没有信息",
+        ),
+        "no_record",
+    ),
+)  # fmt: skip
 
 MIIT_HAS_RECORD_RULES: Sequence[Rule] = (
-    (("查不到", "查询不到", "没有了", "没有", "无备案", "不能", "不在"), False),
-    (("能查到", "查得到", "查到了", "还有", "仍有", "还在", "有的", "能"), True),
+    (("查不到", "查询不到", "搜不到", "没查到", "没有了", "没有", "无备案", "不能", "不在"), False),
+    (("能查到", "查得到", "查到了", "还有", "仍有", "仍然有", "还是有", "还在", "有的", "能"), True),
 )
 
 TRUE_WORDS = ("true", "是", "对", "有", "yes")
@@ -42,7 +51,7 @@ BETWEEN_WORDS = ("之间", "中间", "期间")
 
 
 def _match(text: str, rules: Iterable[Rule]) -> Any:
-    lowered = text.strip().lower()
+    lowered = str(text).strip().lower()
     for words, value in rules:
         for word in words:
             if word in lowered:

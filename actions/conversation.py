@@ -23,8 +23,14 @@ def latest_text(tracker: Tracker) -> str:
     return (tracker.latest_message.get("text") or "").strip()[:MAX_TEXT]
 
 
+def entity_values(tracker: Tracker, entity: str) -> list[Any]:
+    """The values NLU found for `entity` in the latest message, in the order of the text."""
+    found = [e for e in tracker.latest_message.get("entities") or [] if e.get("entity") == entity]
+    return [e.get("value") for e in sorted(found, key=lambda e: e.get("start") or 0)]
+
+
 def has_entity(tracker: Tracker, entity: str) -> bool:
-    return any(e.get("entity") == entity for e in tracker.latest_message.get("entities") or [])
+    return bool(entity_values(tracker, entity))
 
 
 def slot_before_this_turn(tracker: Tracker, slot: str) -> Any:

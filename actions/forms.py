@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import branches, choices, knowledge
 from actions.conversation import (
+    entity_values,
     facts,
     has_entity,
     latest_intent,
@@ -52,6 +53,28 @@ def _typed_answer(
         say(dispatcher, knowledge.prompt("please_choose"))
         return {slot: None}
     return {}
+
+
+def _validated_choice(
+    slot: str,
+    value: Any,
+    read: Callable[[Any], Any],
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+) -> SlotValues:
+    """Normalises an entity's value (NLU may return the user's raw words, 什么都没查到).
+
+    If the value means nothing and the form had asked for this slot, the whole message is
+    read instead; failing that, the user is asked to choose.
+    """
+    if value is None:
+        return {slot: None}
+    choice = read(value)
+    if choice is None and tracker.get_slot("requested_slot") == slot:
+        choice = read(latest_text(tracker))
+        if choice is None:
+            say(dispatcher, knowledge.prompt("please_choose"))
+    return {slot: choice}
 
 
 class ValidateFaqForm(FormValidationAction):
@@ -106,11 +129,17 @@ class ValidateFaqForm(FormValidationAction):
     ) -> SlotValues:
         if value is None:
             return {"filing_date": None}
-        reading = reading_of(value)
-        if reading.periods or reading.unknown:
-            return {"filing_date": value}
+        # NLU may tag a stray word too (零六年的事了 -> 零六年, 事) and Rasa keeps the last one:
+        # take the first of the message's date entities, or the message, that reads as a date.
+        candidates = [value, *entity_values(tracker, "filing_date")]
         if tracker.get_slot("requested_slot") in ("filing_date", "filing_period"):
-            say(dispatcher, knowledge.prompt("filing_date_not_understood", text=str(value)[:40]))
+            candidates.append(latest_text(tracker))
+        for candidate in candidates:
+            reading = reading_of(candidate)
+            if reading.periods or reading.unknown:
+                return {"filing_date": candidate, "filing_period": reading.period}
+        if tracker.get_slot("requested_slot") in ("filing_date", "filing_period"):
+            say(dispatcher, knowledge.prompt("filing_date_not_understood", text=latest_text(tracker)[:40]))
         return {"filing_date": None}
 
     def extract_notice_type(
@@ -121,7 +150,7 @@ class ValidateFaqForm(FormValidationAction):
     def validate_notice_type(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> SlotValues:
-        return {"notice_type": choices.notice_type(str(value)) if value else None}
+        return _validated_choice("notice_type", value, choices.notice_type, dispatcher, tracker)
 
     def extract_miit_has_record(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -136,7 +165,7 @@ class ValidateFaqForm(FormValidationAction):
     def validate_miit_has_record(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> SlotValues:
-        return {"miit_has_record": choices.miit_has_record(value) if value is not None else None}
+        return _validated_choice("miit_has_record", value, choices.miit_has_record, dispatcher, tracker)
 
     def extract_miit_result(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -146,4 +175,4 @@ class ValidateFaqForm(FormValidationAction):
     def validate_miit_result(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> SlotValues:
-        return {"miit_result": choices.miit_result(str(value)) if value else None}
+        return _validated_choice("miit_result", value, choices.miit_result, dispatcher, tracker)

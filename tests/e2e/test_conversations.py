@@ -174,6 +174,26 @@ CONVERSATIONS: dict[str, list[Turn]] = {
         ("我是2018年备案的，怎么查看备案信息", ["直接登录"], []),
         ("不对，是2013年", [LINKS["doc_import_filing"]], ["直接登录"]),
     ],
+    "typed_miit_result_nothing_found": [
+        (click("faq_access_cancelled_miit_no_record"), [MIIT], []),
+        ("什么都没查到", [LINKS["doc_first_filing"]], []),
+    ],
+    "typed_miit_result_entity_left_without_website": [
+        (click("faq_access_cancelled_miit_no_record"), [MIIT], []),
+        ("查了，主体还在，网站没有了", [LINKS["doc_offline_cancel"]], []),
+    ],
+    "a_stray_word_next_to_the_date_is_ignored": [
+        (click("faq_view_filing"), ["什么时候提交"], []),
+        ("零六年的事了", [LINKS["doc_claim_wanwang"]], ["没能从"]),
+    ],
+    "a_date_in_another_story_is_not_taken_for_the_filing_date": [
+        ("那个网站我们去年就停掉了，现在又收到核查通知，需要怎么弄", [LINKS["doc_cancel_filing"]], []),
+        ("怎么查看备案信息", ["什么时候提交"], ["直接登录"]),
+    ],
+    "a_bare_year_after_an_answer_corrects_it": [
+        ("我是2018年备案的，怎么查看备案信息", ["直接登录"], []),
+        ("2016", [LINKS["doc_import_filing"]], ["再见"]),
+    ],
     "greeting_shows_the_topics": [
         ("你好", ["备案信息核查助手", "如何查看备案信息？"], []),
     ],
