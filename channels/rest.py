@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.shared.core.constants import DEFAULT_INTENTS
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -62,6 +63,24 @@ def parse_body(raw: bytes, max_chars: int) -> tuple[str, str, dict[str, Any] | N
     return sender, _CONTROL.sub("", message), metadata
 
 
+_COMMAND = re.compile(r"^\s*/([^\s{/]*)")
+# Rasa's built-in intents a button of this assistant never sends (/back, /session_start ...),
+# except restart, which the chat page's 重新开始 control sends.
+_BUILT_IN = set(DEFAULT_INTENTS) - {"restart"}
+
+
+def guard_command(text: str, intents: Collection[str]) -> str:
+    """A typed "/intent{...}" goes on only when a button could have sent it.
+
+    Anything else that starts with "/" is read as words, so typing cannot reach Rasa's own
+    commands; the slot values a button-like command carries are still checked by the form.
+    """
+    match = _COMMAND.match(text)
+    if match and (match.group(1) not in intents or match.group(1) in _BUILT_IN):
+        return text.lstrip().lstrip("/")
+    return text
+
+
 def error(status: int, reason: str) -> HTTPResponse:
     return response.json({"error": reason}, status=status)
 
@@ -103,6 +122,9 @@ class ValidatedRestInput(InputChannel):
             if refusal:
                 logger.warning("rest: rate limit for %s: %s", request.remote_addr or request.ip, refusal)
                 return error(429, refusal)
+            agent = getattr(request.app.ctx, "agent", None)
+            if agent is not None and agent.domain is not None:
+                text = guard_command(text, agent.domain.intents)
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(

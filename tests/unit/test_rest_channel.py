@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from channels.rest import BadRequest, parse_body
+from channels.rest import BadRequest, guard_command, parse_body
 
 
 def body(value: object) -> bytes:
@@ -61,3 +61,28 @@ def test_a_message_over_the_limit_is_a_413_that_says_the_limit() -> None:
 
 def test_a_limit_of_zero_accepts_any_length() -> None:
     assert len(parse_body(body({"sender": "u1", "message": "备" * 10_000}), 0)[1]) == 10_000
+
+
+INTENTS = {"inform", "faq_view_filing", "greet", "restart", "back", "session_start", "nlu_fallback"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "goes_on_as"),
+    [
+        (
+            '/inform{"notice_type":"filing_info_unqualified"}',
+            '/inform{"notice_type":"filing_info_unqualified"}',
+        ),
+        ("/faq_view_filing", "/faq_view_filing"),
+        ("/restart", "/restart"),
+        ("/back", "back"),
+        ("/session_start", "session_start"),
+        ("/nlu_fallback", "nlu_fallback"),
+        ("/action_answer_faq", "action_answer_faq"),
+        ("//inform", "inform"),
+        ("/", ""),
+        ("备案/查看", "备案/查看"),
+    ],
+)
+def test_only_what_a_button_could_send_goes_on_as_a_command(typed: str, goes_on_as: str) -> None:
+    assert guard_command(typed, INTENTS) == goes_on_as
