@@ -23,6 +23,7 @@ from sanic.response import HTTPResponse
 
 from actions import knowledge
 from channels.limits import Limits, RateLimiter
+from stores import sql as tracker_store
 
 logger = logging.getLogger(__name__)
 
@@ -126,12 +127,16 @@ class ValidatedRestInput(InputChannel):
             if agent is not None and agent.domain is not None:
                 text = guard_command(text, agent.domain.intents)
             collector = CollectingOutputChannel()
+            tracker_store.start_request()
             try:
                 await on_new_message(
                     UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
                 )
             except Exception:
                 logger.exception("rest: the message of %s could not be handled", sender)
+            if tracker_store.failed_in_this_request():
+                # Rasa carried on with an empty conversation: its answer would be wrong.
+                return response.json(apology(sender))
             # Every turn of this assistant answers something: an empty reply means a failure.
             return response.json(collector.messages or apology(sender))
 

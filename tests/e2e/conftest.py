@@ -25,6 +25,8 @@ MODEL = ROOT / "models" / "icp-assistant.tar.gz"
 RASA = ROOT / ".venv" / "bin" / "rasa"
 CHAT_PAGE_ORIGIN = "http://127.0.0.1:8080"
 START_TIMEOUT = float(os.environ.get("E2E_START_TIMEOUT", "240"))
+# The DingTalk channel's app secret in the test servers (tests/e2e/test_dingtalk.py signs with it).
+DINGTALK_APP_SECRET = "e2e-dingtalk-app-secret"
 
 
 def free_port() -> int:
@@ -36,8 +38,9 @@ def free_port() -> int:
 class Servers:
     """The two servers of one test session, and a way to talk to them over REST."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, chat_page_origin: str = CHAT_PAGE_ORIGIN) -> None:
         self.workdir = workdir
+        self.chat_page_origin = chat_page_origin
         self.action_port = free_port()
         self.rasa_port = free_port()
         self.env = {
@@ -46,22 +49,25 @@ class Servers:
             "TRACKER_DB": str(workdir / "tracker.db"),
             "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "2",
-            "CHAT_PAGE_ORIGIN": CHAT_PAGE_ORIGIN,
+            "CHAT_PAGE_ORIGIN": chat_page_origin,
+            "DINGTALK_APP_SECRET": DINGTALK_APP_SECRET,
         }
-        self.processes: list[subprocess.Popen] = []
+        self.processes: dict[str, subprocess.Popen] = {}
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
 
     def _start(self, name: str, *args: str) -> None:
-        log = open(self.workdir / f"{name}.log", "wb")
-        self.processes.append(
-            subprocess.Popen([str(RASA), *args], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        log = open(self.workdir / f"{name}.log", "ab")
+        self.processes[name] = subprocess.Popen(
+            [str(RASA), *args], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
         )
 
-    def start(self) -> None:
+    def start_actions(self) -> None:
         self._start("actions", "run", "actions", "--actions", "actions", "--port", str(self.action_port))
+
+    def start_rasa(self) -> None:
         self._start(
             "rasa",
             "run",
@@ -69,14 +75,18 @@ class Servers:
             "--port", str(self.rasa_port),
             "--endpoints", "endpoints.yml",
             "--credentials", "credentials.yml",
-            "--cors", CHAT_PAGE_ORIGIN,
+            "--cors", self.chat_page_origin,
         )  # fmt: skip
+
+    def start(self) -> None:
+        self.start_actions()
+        self.start_rasa()
         self._wait_until_ready()
 
     def _wait_until_ready(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
-            for process in self.processes:
+            for process in self.processes.values():
                 if process.poll() is not None:
                     raise RuntimeError(f"a server exited early; see {self.workdir}")
             try:
@@ -99,10 +109,12 @@ class Servers:
         response.raise_for_status()
         return response.json()
 
-    def stop(self) -> None:
-        for process in self.processes:
+    def stop(self, *names: str) -> None:
+        """Stops the named servers ("actions", "rasa"), or all of them."""
+        stopping = [self.processes.pop(name) for name in (names or list(self.processes))]
+        for process in stopping:
             process.terminate()
-        for process in self.processes:
+        for process in stopping:
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
@@ -110,10 +122,16 @@ class Servers:
 
 
 @pytest.fixture(scope="session")
-def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+def chat_page_origin() -> str:
+    """The one origin the Rasa server lets browsers call it from (CORS); tests/browser overrides it."""
+    return CHAT_PAGE_ORIGIN
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory: pytest.TempPathFactory, chat_page_origin: str) -> Iterator[Servers]:
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run `make train` first")
-    running = Servers(tmp_path_factory.mktemp("servers"))
+    running = Servers(tmp_path_factory.mktemp("servers"), chat_page_origin)
     try:
         running.start()
         yield running
