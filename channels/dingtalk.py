@@ -54,8 +54,9 @@ from channels.dingtalk_format import (
     text_message,
     to_dingtalk_message,
 )
-from channels.limits import Limits
+from channels.limits import Limits, SlidingWindow
 from channels.rest import guard_command
+from stores import sql as tracker_store
 
 logger = logging.getLogger(__name__)
 
@@ -209,6 +210,7 @@ class DingTalkInput(InputChannel):
         self.app_secret = app_secret or ""
         self.max_clock_skew_seconds = min(max(float(max_clock_skew_seconds), 1.0), MAX_CLOCK_SKEW_SECONDS)
         self.recent = RecentMessageIds(dedupe_seconds)
+        self.sender_limit = SlidingWindow(Limits.from_env().per_sender)
         self.max_body_bytes = max_body_bytes
         # the REST channel's MAX_MESSAGE_CHARS unless set here; 0 turns the limit off
         self.max_text_chars = Limits.from_env().max_chars if max_text_chars is None else int(max_text_chars)
@@ -275,6 +277,11 @@ class DingTalkInput(InputChannel):
         if incoming.msg_id and not self.recent.claim(incoming.msg_id):
             logger.info("DingTalk msgId %s already answered: not processed again", incoming.msg_id)
             return response.json({})
+        # Per person only: every callback comes from DingTalk's own servers, so a limit per
+        # address would throttle everybody at once.
+        if not self.sender_limit.allow(incoming.sender_key):
+            logger.warning("DingTalk: rate limit for %s", incoming.sender_key)
+            return response.json(text_message(knowledge.prompt("rate_limited").text), dumps=dumps)
 
         try:
             message = await self._answer(request, incoming, on_new_message)
@@ -318,9 +325,12 @@ class DingTalkInput(InputChannel):
             if domain is not None:
                 text = guard_command(text, domain.intents)
         collector = CollectingOutputChannel()
+        tracker_store.start_request()
         await on_new_message(
             UserMessage(text, collector, incoming.sender_key, input_channel=self.name(), metadata=metadata)
         )
+        if tracker_store.failed_in_this_request() or not collector.messages:
+            return None  # the conversation could not be read or saved, or nothing answered: apologise
         return to_dingtalk_message(collector.messages)
 
     async def _last_buttons(self, request: Request, sender_key: str) -> list[dict[str, Any]]:
