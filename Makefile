@@ -25,7 +25,7 @@ TRAINING_FILES := config.yml $(wildcard domain/*.yml) $(shell find data -type f 
 # Steps of `make test`; fragments in mk/ (one per feature) add their own.
 TEST_STEPS := lint validate test-unit test-rasa test-e2e
 # The page allowed to call the Rasa server from a browser (CORS).
-export CHAT_PAGE_ORIGIN ?= http://localhost:8080
+export CHAT_PAGE_ORIGIN ?= http://localhost:$(CHAT_PORT)
 
 .PHONY: help install train run shell test test-unit test-rasa test-e2e validate lint bench lock clean
 
@@ -58,12 +58,14 @@ train: $(MODEL)
 var:
 	mkdir -p var
 
-run: $(MODEL) | var
-	@echo "Action server on :$(ACTION_PORT), Rasa server on :$(RASA_PORT) (REST, Socket.IO). Ctrl-C stops both."
+run: $(MODEL) chat-page | var
+	@echo "Action server on :$(ACTION_PORT), Rasa server on :$(RASA_PORT) (REST, Socket.IO)," \
+		"chat page on http://localhost:$(CHAT_PORT)/. Ctrl-C stops all three."
 	@trap 'kill 0' EXIT INT TERM; \
 	$(RASA) run actions --actions actions --port $(ACTION_PORT) & \
 	$(RASA) run --model $(MODEL) --port $(RASA_PORT) --endpoints endpoints.yml \
 		--credentials credentials.yml --cors "$(CHAT_PAGE_ORIGIN)" & \
+	$(BIN)/python web/serve.py & \
 	wait
 
 shell: $(MODEL) | var

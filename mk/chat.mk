@@ -1,0 +1,53 @@
+# The help-center chat page (web/): built at install time into web/dist/, served by `make run`
+# on CHAT_PORT, and tested in Debian's headless Chromium by `make test-chat`, a step of `make test`.
+
+export CHAT_PORT ?= 8080
+export CHAT_HOST ?= 127.0.0.1
+# The Rasa server as the browser reaches it; the page reads it from /config.json.
+export RASA_URL ?= http://localhost:$(RASA_PORT)
+
+CHROMIUM ?= /usr/bin/chromium
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
+
+WEB_SOURCES := web/build.mjs $(wildcard web/src/*)
+
+TEST_STEPS += test-chat
+
+.PHONY: chat-page serve-chat test-chat browser chat-screenshot clean-chat
+
+# npm ci installs exactly what web/package-lock.json says; it writes node_modules/.package-lock.json.
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run --silent build
+
+chat-page: web/dist/index.html
+
+# The page alone (the servers of `make run` not started).
+serve-chat: chat-page | $(VENV)/.installed
+	$(BIN)/python web/serve.py
+
+# Debian's Chromium and a CJK font, only when Chromium is missing (CI runs as root).
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(APT_INSTALL) chromium fonts-noto-cjk
+
+$(CJK_FONT): | $(CHROMIUM)
+	test -f $@ || { $(SUDO) apt-get update -qq && $(APT_INSTALL) fonts-noto-cjk; }
+
+browser: $(CHROMIUM) $(CJK_FONT)
+
+test-chat: $(MODEL) chat-page browser | var
+	$(BIN)/python -m pytest tests/browser -q
+
+# Refreshes the README's screenshot from the browser test's desktop one.
+chat-screenshot: test-chat
+	mkdir -p docs
+	cp reports/screenshots/desktop.png docs/chat-page.png
+
+clean-chat:
+	rm -rf web/dist web/node_modules reports/screenshots
