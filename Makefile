@@ -77,8 +77,8 @@ validate: $(VENV)/.installed
 	$(RASA) data validate --config config.yml --domain domain --data data --fail-on-warnings
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check actions tests
-	$(BIN)/ruff format --check actions tests
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test-unit: $(VENV)/.installed
 	$(BIN)/python -m pytest tests/unit -q
