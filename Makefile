@@ -14,6 +14,9 @@ ACTION_PORT ?= 5055
 export ACTION_SERVER_URL ?= http://localhost:$(ACTION_PORT)/webhook
 export TRACKER_DB ?= $(CURDIR)/var/tracker.db
 export HELP_CENTER_BASE_URL ?=
+# Sanic closes a connection that sends nothing for 5 s; under load the Rasa server writes its
+# request to the action server later than that (make bench-load), so keep connections longer.
+export SANIC_KEEP_ALIVE_TIMEOUT ?= 75
 # Keep TensorFlow and Rasa from phoning home or printing their banners.
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export RASA_TELEMETRY_ENABLED ?= false
