@@ -303,3 +303,8 @@ def test_import_is_light() -> None:
         check=True,
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_same_year_repeats_the_year_named() -> None:
+    assert read_filing_date("网站2009年建好，当年就备了案", TODAY).periods == ("before_2010_06_01",)
+    assert read_filing_date("2014年注册的域名，同一年备案", TODAY).periods == ("2010_06_01_to_2017_01_31",)

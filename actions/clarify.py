@@ -1,0 +1,71 @@
+"""The second stage of the fallback: when NLU is unsure, ask which question was meant.
+
+The FallbackClassifier (config.yml) turns a message into ``nlu_fallback`` when the best intent's
+confidence is low or the two best intents are too close to tell apart. Instead of guessing, this
+action offers the two best intents as buttons, when both are FAQ questions, with the words the
+topics menu (``utter_topics`` in domain/conversation.yml) already uses for them; a click sends the
+intent, as a topic button does. Anything else (small talk, out of scope, a date) gets the usual
+request to rephrase, ``utter_default``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.branches import FAQ_INTENTS
+
+TOPICS = "utter_topics"
+FALLBACK_INTENT = "nlu_fallback"
+
+# The two questions the topics menu has no button for: their words come from the source FAQ
+# (the 说明 notes of 如何查看备案信息, and the common part of the two 取消接入 questions).
+EXTRA_TITLES = {
+    "faq_forgot_account": "忘记原备案账号密码怎么办？",
+    "faq_access_cancelled": "超期未整改，备案已经被取消接入，怎么办？",
+}
+
+
+def _topics(domain: DomainDict) -> dict[str, Any]:
+    variations = (domain.get("responses") or {}).get(TOPICS) or [{}]
+    return variations[0]
+
+
+def question_titles(domain: DomainDict) -> dict[str, str]:
+    """FAQ intent -> the question's title: the topics menu's buttons, then EXTRA_TITLES."""
+    titles = dict(EXTRA_TITLES)
+    for button in _topics(domain).get("buttons") or []:
+        payload = str(button.get("payload", ""))
+        if payload.startswith("/") and payload[1:] in FAQ_INTENTS:
+            titles[payload[1:]] = str(button["title"])
+    return titles
+
+
+def best_two(tracker: Tracker) -> list[str]:
+    """The two best intents NLU found, the fallback left out."""
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    return [r.get("name") for r in ranking if r.get("name") and r.get("name") != FALLBACK_INTENT][:2]
+
+
+class ActionAskWhichQuestion(Action):
+    """Offers the two closest FAQ questions as buttons, or asks to rephrase."""
+
+    def name(self) -> str:
+        return "action_ask_which_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        titles = question_titles(domain)
+        candidates = best_two(tracker)
+        if len(candidates) == 2 and all(intent in titles for intent in candidates):
+            dispatcher.utter_message(
+                text=_topics(domain).get("text"),
+                buttons=[{"title": titles[intent], "payload": f"/{intent}"} for intent in candidates],
+            )
+        else:
+            dispatcher.utter_message(response="utter_default")
+        return []

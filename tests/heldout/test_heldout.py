@@ -1,0 +1,151 @@
+"""The held-out set as a test (`make test-heldout`, part of `make test`): the issue's bars.
+
+The project's model is the one `make train` keeps up to date (models/icp-assistant.tar.gz, or
+HELDOUT_MODEL); if it is missing or older than config.yml, domain/ or data/, an NLU model is
+trained into a temporary directory instead. The baselines are trained as in `make evaluate`
+(scripts/evaluate.py, whose definitions and TARGETS this test shares); the Rasa default
+pipeline's predictions are reused from reports/cache/ while nothing they depend on changed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from scripts import evaluate as ev
+from tests.conftest import ROOT
+
+MODEL = Path(os.environ.get("HELDOUT_MODEL", ROOT / "models" / "icp-assistant.tar.gz"))
+PERIODS = ("before_2010_06_01", "2010_06_01_to_2017_01_31", "after_2017_01_31")
+
+
+def _training_files() -> list[Path]:
+    files = [ROOT / "config.yml", *(ROOT / "domain").glob("*.yml")]
+    return files + [path for path in (ROOT / "data").rglob("*") if path.is_file()]
+
+
+def _model_is_current() -> bool:
+    return MODEL.exists() and all(MODEL.stat().st_mtime >= f.stat().st_mtime for f in _training_files())
+
+
+@pytest.fixture(scope="module")
+def examples() -> list[ev.Example]:
+    return ev.load_messages()
+
+
+@pytest.fixture(scope="module")
+def gold(examples: list[ev.Example]) -> list[str]:
+    return [example.intent for example in examples]
+
+
+@pytest.fixture(scope="module")
+def project(examples: list[ev.Example], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    texts = [example.text for example in examples]
+    model = MODEL
+    if not _model_is_current():
+        os.chdir(ROOT)
+        model, _ = ev.train_rasa_nlu(ROOT / "config.yml", tmp_path_factory.mktemp("model"), "heldout")
+    predictions = ev.rasa_predictions("project", ev.parse_with_model(model, texts), None)
+    return ev.metrics([e.intent for e in examples], predictions.intents) | {"predictions": predictions}
+
+
+# --- the sets themselves ---------------------------------------------------------------------
+
+
+def test_the_message_set_is_big_enough_and_uses_the_contracts_intents(examples: list[ev.Example]) -> None:
+    from rasa.shared.core.domain import Domain
+
+    intents = set(Domain.load(str(ROOT / "domain")).intents)
+    counts = Counter(example.intent for example in examples)
+    assert len(examples) >= ev.MIN_MESSAGES
+    assert counts[ev.OUT_OF_SCOPE] >= ev.MIN_OUT_OF_SCOPE
+    assert set(counts) <= intents
+    assert set(ev.FAQ_INTENTS) <= set(counts)
+    assert len({example.text for example in examples}) == len(examples)
+
+
+def test_no_held_out_message_is_a_training_example(examples: list[ev.Example]) -> None:
+    assert ev.overlap(examples, ev.training_examples()) == []
+
+
+def test_training_never_reads_the_held_out_set() -> None:
+    assert not (ROOT / "tests" / "heldout").is_relative_to(ROOT / "data")
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    assert "heldout" not in str(config)
+
+
+def test_the_date_table_is_big_enough_and_new() -> None:
+    _, cases = ev.load_dates()
+    assert len(cases) >= ev.MIN_DATES
+    assert len({case.text for case in cases}) == len(cases)
+    assert {case.period for case in cases} <= {*PERIODS, "ask"}
+    unit_table = (ROOT / "tests" / "unit" / "test_dates.py").read_text(encoding="utf-8")
+    assert [case.text for case in cases if f'"{case.text}"' in unit_table] == []
+
+
+# --- the date table: every period right, every ambiguous case asks -----------------------------
+
+_TODAY, _DATE_CASES = ev.load_dates()
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(case, marks=pytest.mark.xfail(reason=case.known_failure, strict=True))
+        if case.known_failure
+        else case
+        for case in _DATE_CASES
+    ],
+    ids=[case.text for case in _DATE_CASES],
+)
+def test_date(case: ev.DateCase) -> None:
+    assert ev.date_reading(case.text, _TODAY) == case.period
+
+
+# --- the intents: the issue's bars -------------------------------------------------------------
+
+
+def _misses(examples: list[ev.Example], project: dict[str, Any]) -> str:
+    return "\n".join(
+        f"{e['text']}: {e['gold']} -> {e['predicted']} ({e['confidence']})"
+        for e in ev.errors(examples, project["predictions"])
+    )
+
+
+def test_accuracy(examples: list[ev.Example], project: dict[str, Any]) -> None:
+    assert project["accuracy"] >= ev.TARGETS["accuracy"], _misses(examples, project)
+
+
+def test_macro_f1(examples: list[ev.Example], project: dict[str, Any]) -> None:
+    assert project["macro_f1"] >= ev.TARGETS["macro_f1"], _misses(examples, project)
+
+
+def test_close_out_of_scope_messages_get_no_faq_answer(project: dict[str, Any]) -> None:
+    assert project["oos_no_faq_answer"] >= ev.TARGETS["oos_no_faq_answer"]
+
+
+def test_in_scope_messages_rarely_fall_to_the_fallback(project: dict[str, Any]) -> None:
+    assert project["in_scope_fallback"] <= ev.TARGETS["in_scope_fallback"]
+
+
+def test_ahead_of_the_tfidf_baseline(
+    examples: list[ev.Example], gold: list[str], project: dict[str, Any]
+) -> None:
+    baseline = ev.metrics(gold, ev.tfidf_logreg(ev.training_examples(), [e.text for e in examples]).intents)
+    assert project["accuracy"] > baseline["accuracy"]
+    assert project["macro_f1"] > baseline["macro_f1"]
+
+
+def test_ahead_of_rasas_default_pipeline(
+    examples: list[ev.Example], gold: list[str], project: dict[str, Any], tmp_path: Path
+) -> None:
+    os.chdir(ROOT)
+    texts = [e.text for e in examples]
+    baseline = ev.metrics(gold, ev.rasa_default(texts, tmp_path, ev.BASELINE_CACHE, reuse=True).intents)
+    assert project["accuracy"] > baseline["accuracy"]
+    assert project["macro_f1"] > baseline["macro_f1"]

@@ -1,0 +1,86 @@
+"""components.classifier: a long message is not a loud one, and the component trains, saves and loads as Rasa's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.features import Features
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import coo_matrix
+
+from components.classifier import NormalizedLogisticRegressionClassifier
+
+
+def message(counts: list[float], intent: str | None = None) -> Message:
+    data = {"text": "x" * len(counts)}
+    if intent:
+        data["intent"] = intent
+    result = Message(data=data)
+    result.add_features(Features(coo_matrix([counts]), "sentence", "text", "CountVectorsFeaturizer"))
+    return result
+
+
+@pytest.fixture()
+def storage(tmp_path: Path) -> LocalModelStorage:
+    return LocalModelStorage(tmp_path)
+
+
+def create(storage: LocalModelStorage, **config: object) -> NormalizedLogisticRegressionClassifier:
+    return NormalizedLogisticRegressionClassifier.create(
+        {**NormalizedLogisticRegressionClassifier.get_default_config(), **config},
+        storage,
+        Resource("classifier"),
+        ExecutionContext(None, "test"),  # type: ignore[arg-type]
+    )
+
+
+def test_features_are_sublinear_and_of_unit_length(storage: LocalModelStorage) -> None:
+    component = create(storage)
+    features = component._create_X([message([1, 0, 0]), message([4, 4, 0]), message([np.e, 1, 1])]).toarray()
+    assert np.allclose(np.linalg.norm(features, axis=1), 1.0)
+    # a message saying the same thing four times over is the same message
+    assert np.allclose(features[1], features[1][0] * np.array([1, 1, 0]))
+    # 1 + log(e) = 2 against 1 + log(1) = 1
+    assert np.allclose(features[2] / features[2][1], [2, 1, 1])
+
+
+def test_without_sublinear_counts_only_the_length_is_scaled(storage: LocalModelStorage) -> None:
+    component = create(storage, sublinear_tf=False)
+    features = component._create_X([message([3, 4])]).toarray()
+    assert np.allclose(features, [[0.6, 0.8]])
+
+
+def test_config_reaches_the_regression(storage: LocalModelStorage) -> None:
+    component = create(storage, C=100, class_weight=None)
+    assert component.clf.C == 100.0
+    assert component.clf.class_weight is None
+
+
+def test_trains_persists_and_loads(storage: LocalModelStorage) -> None:
+    examples = [
+        message([5, 0, 0, 1], "a"),
+        message([1, 0, 0, 0], "a"),
+        message([0, 1, 0, 0], "b"),
+        message([0, 7, 1, 0], "b"),
+        message([0, 0, 1, 1], "c"),
+        message([0, 0, 2, 0], "c"),
+    ]
+    component = create(storage, C=10)
+    component.train(TrainingData(examples))
+    loaded = NormalizedLogisticRegressionClassifier.load(
+        {**NormalizedLogisticRegressionClassifier.get_default_config(), "C": 10},
+        storage,
+        Resource("classifier"),
+        ExecutionContext(None, "test"),  # type: ignore[arg-type]
+    )
+    # a long message of "a" words is still "a", as confident as the short one
+    short, long = loaded.process([message([1, 0, 0, 0]), message([40, 0, 0, 0])])
+    assert short.get("intent")["name"] == long.get("intent")["name"] == "a"
+    assert short.get("intent")["confidence"] == pytest.approx(long.get("intent")["confidence"])
+    assert long.get("intent_ranking")[0]["name"] == "a"
