@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import contextvars
 import logging
+from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 
 logger = logging.getLogger(__name__)
@@ -29,8 +31,22 @@ def failed_in_this_request() -> bool:
     return _failed.get()
 
 
+def _sqlite_pragmas(connection: Any, _: Any) -> None:
+    # Write-ahead log: readers do not wait for a writer, and a commit needs no full sync of
+    # the file (`make bench`: saving a tracker was 22% of an answer's time).
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
 class SafeSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore (SQLite by default) that reports its failures to the channels."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
 
     def _report(self, operation: str, sender_id: str, error: Exception) -> None:
         _failed.set(True)

@@ -1,0 +1,14 @@
+# `make bench`: a benchmark, not a test (not a step of `make test`). Trains the project's model
+# (config.yml) and a peer (Rasa 3.6's default configuration, bench/config.default.yml) into
+# var/bench/, starts each one's servers in turn on free loopback ports, and prints one table:
+# start-up, REST latency (immediate answer, form turn, 20th turn), throughput with 16 clients,
+# memory, training time and model size, with the targets. Writes reports/bench.png and
+# reports/bench.json (scripts/bench.py). Takes 15-30 minutes on 2 cores.
+#   make bench BENCH_ARGS="--skip-train --samples 50"   reuse var/bench's models, fewer samples
+
+BENCH_ARGS ?=
+
+.PHONY: bench
+
+bench: $(VENV)/.installed | var
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
