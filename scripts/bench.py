@@ -43,7 +43,6 @@ import asyncio
 import json
 import os
 import platform
-import socket
 import subprocess
 import sys
 import time
@@ -61,6 +60,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # actions.knowledge, for the channel's apology
 
 from actions import knowledge  # noqa: E402
+from scripts.processes import free_port, stop_all  # noqa: E402
 
 RASA = ROOT / ".venv" / "bin" / "rasa"
 BENCH_DIR = ROOT / "var" / "bench"
@@ -166,12 +166,6 @@ def previous_training(name: str) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------------------------
 # Servers
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def process_tree_rss_kb(pid: int) -> tuple[int, int]:
@@ -302,14 +296,7 @@ class Servers:
         return {role: cpu_seconds(process.pid) for role, process in self.processes.items()}
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            process.terminate()
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=20)
+        stop_all(self.processes.values())
         self.processes.clear()
 
 

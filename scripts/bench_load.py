@@ -19,7 +19,6 @@ import asyncio
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -36,18 +35,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from actions import knowledge  # noqa: E402
+from scripts.processes import free_port, stop_all  # noqa: E402
 from tests.e2e.test_conversations import CONVERSATIONS  # noqa: E402
 
 RASA = ROOT / ".venv" / "bin" / "rasa"
 MODEL = ROOT / "models" / "icp-assistant.tar.gz"
 HOST = "127.0.0.1"
 APOLOGY = knowledge.prompt("service_unavailable").text
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def script(index: int, turns: int) -> list[str]:
@@ -126,14 +120,7 @@ class Servers:
         raise RuntimeError(f"servers not ready after {timeout:.0f}s; see the logs in {self.workdir}")
 
     def stop(self) -> None:
-        for process in self.processes:
-            process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+        stop_all(self.processes, timeout=30)
         self.processes.clear()
 
 

@@ -20,8 +20,9 @@ import pytest
 import requests
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, expect, sync_playwright
 
+from scripts.processes import free_port
 from tests.conftest import ROOT
-from tests.e2e.conftest import Servers, free_port, servers  # noqa: F401  (the fixture, reused)
+from tests.e2e.conftest import Servers, servers  # noqa: F401  (the fixture, reused)
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_FLAGS = [

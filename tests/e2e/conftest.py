@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import time
 import uuid
@@ -19,6 +18,7 @@ from typing import Any
 import pytest
 import requests
 
+from scripts.processes import free_port, stop_all
 from tests.conftest import ROOT
 
 MODEL = ROOT / "models" / "icp-assistant.tar.gz"
@@ -27,12 +27,6 @@ CHAT_PAGE_ORIGIN = "http://127.0.0.1:8080"
 START_TIMEOUT = float(os.environ.get("E2E_START_TIMEOUT", "240"))
 # The DingTalk channel's app secret in the test servers (tests/e2e/test_dingtalk.py signs with it).
 DINGTALK_APP_SECRET = "e2e-dingtalk-app-secret"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Servers:
@@ -111,14 +105,7 @@ class Servers:
 
     def stop(self, *names: str) -> None:
         """Stops the named servers ("actions", "rasa"), or all of them."""
-        stopping = [self.processes.pop(name) for name in (names or list(self.processes))]
-        for process in stopping:
-            process.terminate()
-        for process in stopping:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_all([self.processes.pop(name) for name in (names or list(self.processes))])
 
 
 @pytest.fixture(scope="session")

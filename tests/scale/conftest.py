@@ -21,8 +21,9 @@ import pytest
 import requests
 
 from scripts import scale_services
+from scripts.processes import free_port, stop_all
 from tests.conftest import ROOT
-from tests.e2e.conftest import MODEL, RASA, free_port
+from tests.e2e.conftest import MODEL, RASA
 
 # SCALE_ENDPOINTS: another endpoints file to try (with the same environment variables).
 ENDPOINTS = Path(os.environ.get("SCALE_ENDPOINTS") or ROOT / "deploy" / "endpoints.scale.yml").resolve()
@@ -133,14 +134,7 @@ class Cluster:
             connection.close()
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            process.terminate()
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+        stop_all(self.processes.values(), timeout=30)
         self.processes.clear()
 
 
