@@ -1,9 +1,9 @@
 """Custom Rasa input channels, named in credentials.yml by their class path.
 
-Rasa loads this package when it starts its channels, which makes it the place to apply the
-measured fixes of patches/ to the Rasa server.
+Rasa loads this package when it starts its channels, which makes it a place to apply the
+measured fixes of patches/ to the Rasa server (stores/ is the other).
 """
 
-from patches import remote_action
+import patches
 
-remote_action.apply()
+patches.apply_all()

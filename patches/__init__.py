@@ -1,1 +1,13 @@
-"""Small, measured fixes to Rasa 3.6 itself, applied when the Rasa server loads our channels."""
+"""Small, measured fixes to Rasa 3.6 itself.
+
+Applied when the Rasa server loads the project's channels (credentials.yml) or its stores
+(endpoints.yml): `rasa shell` opens only its own command-line channel, but reads the endpoints.
+"""
+
+from patches import event_types, remote_action
+
+
+def apply_all() -> None:
+    """Idempotent: each fix replaces one Rasa function with the project's."""
+    event_types.apply()
+    remote_action.apply()

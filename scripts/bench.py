@@ -67,6 +67,14 @@ BENCH_DIR = ROOT / "var" / "bench"
 MODELS_DIR = BENCH_DIR / "models"
 REPORTS = ROOT / "reports"
 CONFIGS = {"project": ROOT / "config.yml", "peer": ROOT / "bench" / "config.default.yml"}
+# The peer runs on Rasa's stock channel and stores (bench/*.default.yml), the project on its own.
+RUN_FILES = {
+    "project": {"endpoints": ROOT / "endpoints.yml", "credentials": ROOT / "credentials.yml"},
+    "peer": {
+        "endpoints": ROOT / "bench" / "endpoints.default.yml",
+        "credentials": ROOT / "bench" / "credentials.default.yml",
+    },
+}
 WEBHOOK = "/webhooks/rest/webhook"
 START_TIMEOUT = 300.0
 REQUEST_TIMEOUT = 60.0
@@ -261,8 +269,8 @@ class Servers:
             "run",
             "--model", str(self.model),
             "--port", str(self.rasa_port),
-            "--endpoints", "endpoints.yml",
-            "--credentials", "credentials.yml",
+            "--endpoints", str(RUN_FILES[self.name]["endpoints"]),
+            "--credentials", str(RUN_FILES[self.name]["credentials"]),
         )  # fmt: skip
         deadline = started + START_TIMEOUT
         while time.monotonic() < deadline:

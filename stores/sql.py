@@ -1,19 +1,31 @@
-"""The SQL tracker store, telling the channels when it failed.
+"""The SQL tracker store, telling the channels when it failed, and reading and writing lean.
 
 Rasa wraps every tracker store in a fail-safe that, when the database cannot be read, carries
 on with an empty conversation (and saves it in memory only): the user would get an answer
 that ignores everything they said. This store flags such failures for the current request,
 so the channel can answer with an apology instead, and logs one clear line.
+
+Reading a conversation and saving its new events were half of the Rasa server's time per
+message (py-spy under `make bench`'s load: 8.4 ms and 4.8 ms of 25.7 ms), mostly the ORM: a
+session, a query object and a row object per event. Here the same queries (the events of the
+latest session, counted before a save) are SQLAlchemy Core statements built once, and a save
+is one multi-row insert. Same table, same rows: Rasa's own SQLTrackerStore reads what this one
+writes, and the other way round.
 """
 
 from __future__ import annotations
 
 import contextvars
+import itertools
+import json
 import logging
 from typing import Any
 
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -40,13 +52,60 @@ def _sqlite_pragmas(connection: Any, _: Any) -> None:
     cursor.close()
 
 
+def _row(sender_id: str, tracker_event: Event) -> dict[str, Any]:
+    """The columns Rasa's SQLTrackerStore.save writes for an event."""
+    data = tracker_event.as_dict()
+    return {
+        "sender_id": sender_id,
+        "type_name": tracker_event.type_name,
+        "timestamp": data.get("timestamp"),
+        "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+        "action_name": data.get("name"),
+        "data": json.dumps(data),
+    }
+
+
 class SafeSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore (SQLite by default) that reports its failures to the channels."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite":
+            self._pool_sqlite_connections()
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        table = self.SQLEvent.__table__
+        sender = table.c.sender_id == sa.bindparam("sender_id")
+        # Rasa's _event_query: the events at or after the latest session start (all of them
+        # when the conversation has none), in the order they were stored.
+        session_start = (
+            sa.select(sa.func.max(table.c.timestamp))
+            .where(sender, table.c.type_name == SessionStarted.type_name)
+            .scalar_subquery()
+        )
+        latest_session = sa.and_(sender, sa.or_(table.c.timestamp >= session_start, session_start.is_(None)))
+        self._read_session = sa.select(table.c.data).where(latest_session).order_by(table.c.id)
+        self._count_session = sa.select(sa.func.count()).select_from(table).where(latest_session)
+        self._insert = table.insert()
+
+    def _pool_sqlite_connections(self) -> None:
+        """Keeps SQLite connections open between messages.
+
+        SQLAlchemy 1.4 opens and closes a file database's connection at every use (NullPool):
+        with the pragmas, 12% of the Rasa server's time per message (py-spy, `make bench`).
+        The pool hands a connection to one user at a time, so it may cross threads.
+        """
+        url = self.engine.url
+        if url.database in (None, "", ":memory:"):
+            return
+        self.engine.dispose()
+        self.engine = sa.create_engine(
+            url,
+            poolclass=sa.pool.QueuePool,
+            pool_size=5,
+            max_overflow=10,
+            connect_args={"check_same_thread": False},
+        )
+        self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
 
     def _report(self, operation: str, sender_id: str, error: Exception) -> None:
         _failed.set(True)
@@ -60,10 +119,15 @@ class SafeSQLTrackerStore(SQLTrackerStore):
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         try:
-            return await super().retrieve(sender_id)
+            with self.engine.connect() as connection:
+                rows = connection.execute(self._read_session, {"sender_id": sender_id}).all()
         except SQLAlchemyError as error:
             self._report("read", sender_id, error)
             raise
+        if not self.domain or not rows:
+            return None
+        events = [json.loads(data) for (data,) in rows]
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
 
     async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
         try:
@@ -73,8 +137,16 @@ class SafeSQLTrackerStore(SQLTrackerStore):
             raise
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        await self.stream_events(tracker)
+        parameters = {"sender_id": tracker.sender_id}
         try:
-            await super().save(tracker)
+            with self.engine.begin() as connection:
+                # Rasa's _additional_events: what the latest session holds is already stored.
+                stored = connection.execute(self._count_session, parameters).scalar_one()
+                new = itertools.islice(tracker.events, stored, None)
+                rows = [_row(tracker.sender_id, tracker_event) for tracker_event in new]
+                if rows:
+                    connection.execute(self._insert, rows)
         except SQLAlchemyError as error:
             self._report("save", tracker.sender_id, error)
             raise
