@@ -4,10 +4,11 @@ Applied when the Rasa server loads the project's channels (credentials.yml) or i
 (endpoints.yml): `rasa shell` opens only its own command-line channel, but reads the endpoints.
 """
 
-from patches import event_types, remote_action
+from patches import event_types, graph_runner, remote_action
 
 
 def apply_all() -> None:
     """Idempotent: each fix replaces one Rasa function with the project's."""
     event_types.apply()
+    graph_runner.apply()
     remote_action.apply()
