@@ -4,11 +4,12 @@ Applied when the Rasa server loads the project's channels (credentials.yml) or i
 (endpoints.yml): `rasa shell` opens only its own command-line channel, but reads the endpoints.
 """
 
-from patches import event_types, graph_runner, remote_action
+from patches import endpoint_json, event_types, graph_runner, remote_action
 
 
 def apply_all() -> None:
     """Idempotent: each fix replaces one Rasa function with the project's."""
+    endpoint_json.apply()
     event_types.apply()
     graph_runner.apply()
     remote_action.apply()

@@ -1,15 +1,21 @@
-"""The patched reply validation and event lookup accept and refuse exactly what Rasa's own do."""
+"""The patched reply validation, event lookup and JSON encoder do exactly what Rasa's own do."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+
+import numpy as np
 import pytest
+from aiohttp import web
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.utils.common import all_subclasses
+from rasa.utils.endpoints import EndpointConfig
 
 import channels  # noqa: F401  (applies the patches, as the Rasa server does)
-from patches import event_types
+from patches import endpoint_json, event_types
 from patches.remote_action import validate_action_result
 
 VALID = [
@@ -64,3 +70,56 @@ def test_an_unknown_event_type_keeps_rasas_default_and_error() -> None:
     with pytest.raises(ValueError, match="Unknown event name 'no_such_event'"):
         Event.resolve_by_type("no_such_event")
     assert "no_such_event" not in event_types._classes
+
+
+# --- JSON to the action server: orjson, same content -----------------------------------------
+
+STATES = [
+    {"intent": {"name": "faq_view_filing", "confidence": np.float64(0.93)}, "text": "备案 <b>&</b> 😀"},
+    {"slots": {"filing_date": None, "n": 3, "ok": True, "nested": [1.5, {"a": "b"}]}},
+    {1: "int keys become strings, as with json"},
+]
+
+
+@pytest.mark.parametrize("value", STATES)
+def test_the_encoder_writes_what_json_reads_back_the_same(value: dict) -> None:
+    assert json.loads(endpoint_json.dumps(value)) == json.loads(json.dumps(value))
+
+
+def test_what_orjson_cannot_encode_goes_to_json_and_fails_as_before() -> None:
+    assert endpoint_json.dumps({"big": 2**70}) == json.dumps({"big": 2**70})
+    with pytest.raises(TypeError):
+        endpoint_json.dumps({"a set": {1}})
+
+
+def test_rasa_posts_to_an_endpoint_with_the_new_encoder_and_its_own_headers() -> None:
+    received: dict = {}
+
+    async def handler(request: web.Request) -> web.Response:
+        received["body"] = await request.read()
+        received["authorization"] = request.headers.get("Authorization")
+        received["custom"] = request.headers.get("X-Custom")
+        return web.json_response({"ok": True})
+
+    async def exchange() -> object:
+        app = web.Application()
+        app.router.add_post("/webhook", handler)
+        app_runner = web.AppRunner(app)
+        await app_runner.setup()
+        site = web.TCPSite(app_runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        endpoint = EndpointConfig(
+            f"http://127.0.0.1:{port}/webhook",
+            headers={"X-Custom": "yes"},
+            basic_auth={"username": "u", "password": "p"},
+        )
+        try:
+            return await endpoint.request(json=STATES[0], method="post")
+        finally:
+            await app_runner.cleanup()
+
+    assert asyncio.run(exchange()) == {"ok": True}
+    assert json.loads(received["body"]) == json.loads(json.dumps(STATES[0]))
+    assert "备案" in received["body"].decode("utf-8")  # orjson's UTF-8, not json's \u escapes
+    assert received["custom"] == "yes" and received["authorization"].startswith("Basic ")

@@ -4,6 +4,7 @@ same rows as Rasa's own SQLTrackerStore, read and written both ways."""
 from __future__ import annotations
 
 import asyncio
+import math
 import sqlite3
 from pathlib import Path
 
@@ -161,3 +162,10 @@ def test_sqlite_connections_are_kept_open_with_their_pragmas(tmp_path: Path) -> 
     assert len(opened) <= 1
     with tracker_store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
+def test_an_event_json_wrote_with_nan_still_reads_back(tmp_path: Path) -> None:
+    events = [*session(1000.0, "你好"), SlotSet("filing_date", float("nan"), timestamp=1006.0)]
+    asyncio.run(rasa_store(tmp_path / "t.db").save(DialogueStateTracker.from_events("u", events)))
+    read = asyncio.run(ours(tmp_path / "t.db").retrieve("u"))
+    assert read is not None and math.isnan(read.get_slot("filing_date"))
