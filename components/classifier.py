@@ -17,8 +17,9 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, vstack
 from sklearn.preprocessing import normalize
 
 
@@ -46,8 +47,20 @@ class NormalizedLogisticRegressionClassifier(LogisticRegressionClassifier):
         self.clf.set_params(C=float(self.config["C"]), class_weight=self.config["class_weight"])
 
     def _create_X(self, messages: list[Message]) -> csr_matrix:
-        features = csr_matrix(super()._create_X(messages), dtype=np.float64)
+        features = self._sentence_features(messages)
         if self.config["sublinear_tf"]:
             positive = features.data > 0
             features.data[positive] = 1.0 + np.log(features.data[positive])
         return normalize(features)
+
+    def _sentence_features(self, messages: list[Message]) -> csr_matrix:
+        """Rasa's _create_X, without two sparse stackings that a message without dense features
+        does not need (an empty matrix beside each message, a stack of one): a third of this
+        component's time per message under `make bench`'s load."""
+        if any(message.get_dense_features(attribute=TEXT)[1] is not None for message in messages):
+            return csr_matrix(super()._create_X(messages), dtype=np.float64)
+        rows = []
+        for message in messages:
+            sentence = message.get_sparse_features(attribute=TEXT)[1]
+            rows.append(csr_matrix(sentence.features if sentence else [], dtype=np.float64))
+        return rows[0] if len(rows) == 1 else vstack(rows, format="csr")

@@ -9,6 +9,7 @@ import pytest
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -84,3 +85,18 @@ def test_trains_persists_and_loads(storage: LocalModelStorage) -> None:
     assert short.get("intent")["name"] == long.get("intent")["name"] == "a"
     assert short.get("intent")["confidence"] == pytest.approx(long.get("intent")["confidence"])
     assert long.get("intent_ranking")[0]["name"] == "a"
+
+
+def test_the_features_are_rasas_own_before_scaling(storage: LocalModelStorage) -> None:
+    component = create(storage, sublinear_tf=False)
+    messages = [message([1, 0, 2]), message([0, 3, 0]), message([5, 5, 5])]
+    for batch in (messages, messages[:1]):
+        ours = component._sentence_features(batch).toarray()
+        theirs = LogisticRegressionClassifier._create_X(component, batch).toarray()
+        assert ours.shape == theirs.shape and np.array_equal(ours, theirs)
+    with_dense = message([1, 2])
+    with_dense.add_features(Features(np.array([[0.5, 0.25]]), "sentence", "text", "Dense"))
+    assert np.array_equal(
+        component._sentence_features([with_dense]).toarray(),
+        LogisticRegressionClassifier._create_X(component, [with_dense]).toarray(),
+    )

@@ -8,16 +8,31 @@ import json
 import numpy as np
 import pytest
 from aiohttp import web
-from jsonschema import ValidationError, validate
+from jsonschema import ValidationError, validate, validators
 from rasa.core.actions.action import RemoteAction
-from rasa.shared.core.events import Event, SlotSet
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionExecutionRejected,
+    ActiveLoop,
+    AllSlotsReset,
+    BotUttered,
+    EntitiesAdded,
+    Event,
+    FollowupAction,
+    LoopInterrupted,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
 
 import channels  # noqa: F401  (applies the patches, as the Rasa server does)
 from patches import endpoint_json, event_types
-from patches.remote_action import validate_action_result
+from patches.remote_action import passes_by_event_type, validate_action_result
 
+SPEC = RemoteAction.action_response_format_spec()
 VALID = [
     {"events": [], "responses": []},
     {"events": [{"event": "slot", "name": "x", "value": 1}], "responses": [{"text": "hi"}]},
@@ -28,6 +43,52 @@ INVALID = [
     {"events": "not a list"},
     {"responses": [{"text": "hi"}], "events": [{"event": 5}]},
 ]
+
+# Every event type Rasa knows, as Rasa writes it, then broken in each way a reply can be broken.
+SAMPLE_EVENTS = [
+    UserUttered(
+        "你好", {"name": "greet", "confidence": 0.9}, [{"entity": "e", "value": "v", "start": 0, "end": 1}]
+    ),
+    ActionExecuted("action_listen", policy="RulePolicy", confidence=1.0),
+    SlotSet("filing_date", "2013-03"),
+    SlotSet("notice_type", None),
+    BotUttered("答案", {"buttons": [{"title": "是", "payload": "/affirm"}]}),
+    ActiveLoop("faq_form"),
+    ActiveLoop(None),
+    SessionStarted(),
+    Restarted(),
+    FollowupAction("action_listen"),
+    AllSlotsReset(),
+    EntitiesAdded([{"entity": "e", "value": "v"}]),
+    LoopInterrupted(True),
+    ActionExecutionRejected("x"),
+]
+GOOD_EVENTS = [event.as_dict() for event in SAMPLE_EVENTS] + [{"event": "user", "text": None}]
+BAD_EVENTS = [
+    {"event": "slot", "name": 5, "value": 1},
+    {"event": "slot", "value": 1},
+    {"event": "action", "name": ["not", "a", "string"]},
+    {"event": "action", "confidence": "high"},
+    {"event": "user", "parse_data": {"intent": {"name": 1}}},
+    {"event": "user", "parse_data": {"entities": [{"entity": "e"}]}},
+    {"event": "user", "parse_data": "not an object"},
+    {"event": "entities", "entities": "not a list"},
+    {"event": "entities"},
+    {"event": "bot", "timestamp": "yesterday"},
+    {"event": "bot", "metadata": []},
+    {"event": "no_such_event"},
+    {"event": None},
+    {"name": "no event key"},
+    "not an object",
+    5,
+    None,
+]
+REPLIES = (
+    [{"events": [event]} for event in GOOD_EVENTS + BAD_EVENTS]
+    + [{"events": GOOD_EVENTS, "responses": [{"text": "hi"}]}, {"events": GOOD_EVENTS + BAD_EVENTS[:1]}]
+    + [{"responses": "not a list"}, {"responses": [5]}, {"responses": [{"text": 5}]}, [], "reply", None]
+    + [{"events": None}, {"events": []}, {"unexpected": True}]
+)
 
 
 def test_rasa_uses_the_patched_validation() -> None:
@@ -48,6 +109,24 @@ def test_an_invalid_reply_fails_both_with_the_same_error(reply: dict) -> None:
         validate_action_result(RemoteAction("x", None), reply)
     assert ours.value.message.startswith(theirs.value.message)
     assert "Failed to validate Action server response" in ours.value.message
+
+
+@pytest.mark.parametrize("reply", REPLIES)
+def test_the_check_by_event_type_accepts_exactly_what_the_full_schema_accepts(reply: object) -> None:
+    full = validators.validator_for(SPEC)(SPEC).is_valid(reply)
+    assert passes_by_event_type(reply) is full
+
+
+@pytest.mark.parametrize("reply", REPLIES)
+def test_rasa_and_the_patch_agree_on_every_reply(reply: object) -> None:
+    try:
+        validate(reply, SPEC)
+    except ValidationError as theirs:
+        with pytest.raises(ValidationError) as ours:
+            validate_action_result(RemoteAction("x", None), reply)
+        assert ours.value.message.startswith(theirs.message)
+    else:
+        assert validate_action_result(RemoteAction("x", None), reply) is True
 
 
 TYPE_NAMES = sorted({cls.type_name for cls in all_subclasses(Event)})
