@@ -4,7 +4,7 @@ Applied when the Rasa server loads the project's channels (credentials.yml) or i
 (endpoints.yml): `rasa shell` opens only its own command-line channel, but reads the endpoints.
 """
 
-from patches import endpoint_json, event_types, graph_runner, remote_action
+from patches import endpoint_json, event_types, graph_runner, remote_action, server_start
 
 
 def apply_all() -> None:
@@ -13,3 +13,4 @@ def apply_all() -> None:
     event_types.apply()
     graph_runner.apply()
     remote_action.apply()
+    server_start.apply()
