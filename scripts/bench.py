@@ -9,10 +9,14 @@ Two models of the same domain/ and data/, trained here with ``rasa train --force
 var/bench/models/ (timed; never models/icp-assistant.tar.gz):
 
 * ``project``: config.yml;
-* ``peer``: Rasa 3.6's default configuration with JiebaTokenizer (bench/config.default.yml).
+* ``peer``: Rasa 3.6's default configuration with JiebaTokenizer (bench/config.default.yml),
+  run on Rasa's stock components only: its REST channel and its SQL tracker store
+  (bench/credentials.default.yml, bench/endpoints.default.yml), none of the project's channels/,
+  stores/ or patches/. The project runs on its own endpoints.yml and credentials.yml.
 
 Then, for each model in turn (never both at once), its own action server and Rasa server on free
-loopback ports, with its own SQLite tracker store in var/bench/ and the REST rate limits off:
+loopback ports, with its own SQLite tracker store in var/bench/ (and the project's REST rate
+limits off):
 
 * start-up: both processes spawned -> the first valid REST answer to an FAQ question;
 * sequential latency of one REST message (keep-alive, one client), from a fresh sender each:
@@ -739,7 +743,7 @@ def main(argv: list[str] | None = None) -> int:
         "cpus": os.cpu_count(),
         "loadavg_start": " ".join(f"{value:.2f}" for value in os.getloadavg()),
         "python": platform.python_version(),
-        "peer": str(CONFIGS["peer"].relative_to(ROOT)),
+        "peer": str(CONFIGS["peer"].relative_to(ROOT)) + " on Rasa's stock REST channel and SQL store",
         "samples": (
             f"≤{args.samples} immediate / form, ≤{args.turn20_samples} 20th-turn, "
             f"{args.load_messages} msgs under load"
