@@ -2,9 +2,12 @@
 # (config.yml) and a peer (Rasa 3.6's default configuration, bench/config.default.yml) into
 # var/bench/, starts each one's servers in turn on free loopback ports, and prints one table:
 # start-up, REST latency (immediate answer, form turn, 20th turn), throughput with 16 clients,
-# memory, training time and model size, with the targets. Writes reports/bench.png and
-# reports/bench.json (scripts/bench.py). Takes 15-30 minutes on 2 cores.
+# memory, training time and model size, with the targets. The peer runs on Rasa's stock REST channel and
+# SQL tracker store (bench/*.default.yml), the project on its own. Writes reports/bench.png and
+# reports/bench.json (scripts/bench.py). Takes about 10 minutes on 2 cores.
 #   make bench BENCH_ARGS="--skip-train --samples 50"   reuse var/bench's models, fewer samples
+#   make bench BENCH_ARGS="--peer-on-project-stack"     the peer on the project's stores, channel and
+#                                                       patches/: what the configuration alone leads by
 
 BENCH_ARGS ?=
 

@@ -727,7 +727,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--load-messages", type=int, default=800)
     parser.add_argument("--skip-train", action="store_true", help="reuse var/bench/models and their timings")
+    parser.add_argument(
+        "--peer-on-project-stack",
+        action="store_true",
+        help="run the peer on the project's endpoints.yml and credentials.yml (its stores, REST channel and "
+        "patches/) instead of Rasa's stock ones: the lead of the configuration alone",
+    )
     args = parser.parse_args(argv)
+    if args.peer_on_project_stack:
+        RUN_FILES["peer"] = RUN_FILES["project"]
 
     began = time.monotonic()
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
@@ -743,7 +751,12 @@ def main(argv: list[str] | None = None) -> int:
         "cpus": os.cpu_count(),
         "loadavg_start": " ".join(f"{value:.2f}" for value in os.getloadavg()),
         "python": platform.python_version(),
-        "peer": str(CONFIGS["peer"].relative_to(ROOT)) + " on Rasa's stock REST channel and SQL store",
+        "peer": str(CONFIGS["peer"].relative_to(ROOT))
+        + (
+            " on the project's stores, channel and patches"
+            if args.peer_on_project_stack
+            else " on Rasa's stock REST channel and SQL store"
+        ),
         "samples": (
             f"≤{args.samples} immediate / form, ≤{args.turn20_samples} 20th-turn, "
             f"{args.load_messages} msgs under load"
