@@ -71,6 +71,11 @@ CONVERSATIONS: dict[str, list[Turn]] = {
             [],
         ),
     ],
+    "view_filing_back_then_is_asked_again": [
+        (click("faq_view_filing"), ["什么时候提交"], []),
+        ("当年备案的", ["没能", BEFORE, MIDDLE, AFTER], [SELF_BA, LINKS["doc_import_filing"]]),
+        ("2013年3月", [LINKS["doc_import_filing"]], []),
+    ],
     "view_filing_ambiguous_year": [
         (click("faq_view_filing"), ["什么时候提交"], []),
         ("2010年", [BEFORE, MIDDLE], [AFTER]),

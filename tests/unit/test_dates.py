@@ -308,3 +308,9 @@ def test_import_is_light() -> None:
 def test_same_year_repeats_the_year_named() -> None:
     assert read_filing_date("网站2009年建好，当年就备了案", TODAY).periods == ("before_2010_06_01",)
     assert read_filing_date("2014年注册的域名，同一年备案", TODAY).periods == ("2010_06_01_to_2017_01_31",)
+
+
+@pytest.mark.parametrize("text", ["当年备案的", "我是当年就备案了", "同年备案", "那一年备的案"])
+def test_same_year_without_a_year_named_is_no_date(text: str) -> None:
+    # "back then": not this year, which jionlp would read; the form asks for the date again
+    assert read_filing_date(text, TODAY).periods == ()
