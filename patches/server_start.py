@@ -3,7 +3,8 @@
 Log level: loading the intent classifier (skops) makes scikit-learn list its estimators, which
 imports numpy.distutils, which sets the root logger to WARNING: every INFO line of the server
 after that point (Rasa's own "Rasa server is up and running.", the channels' refusals) was lost.
-The level Rasa configured before the load is put back.
+numpy.distutils is imported first here, and the level Rasa configured is put back at once, and
+again after the load.
 
 Garbage collector: once the model is loaded the server holds over half a million objects
 (TensorFlow, the model, the domain) that never become garbage, and every full pass of Python's
@@ -15,8 +16,11 @@ three alternating runs of 600 messages each way). Objects created later are coll
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import importlib
 import logging
+import warnings
 from typing import Any
 
 import rasa.core.run
@@ -31,6 +35,11 @@ async def load_agent_on_start(*args: Any, **kwargs: Any) -> Agent:
     """Rasa's listener that loads the model before the server starts, then both fixes."""
     root = logging.getLogger()
     level = root.level
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with contextlib.suppress(ImportError):
+            importlib.import_module("numpy.distutils")
+    root.setLevel(level)
     agent = await _rasa_load_agent_on_start(*args, **kwargs)
     root.setLevel(level)
     gc.collect()

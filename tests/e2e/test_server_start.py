@@ -19,6 +19,10 @@ def test_the_start_up_objects_are_frozen_once_the_model_is_loaded(servers: Serve
     assert re.search(r"INFO\s+patches\.server_start\s+- garbage collector: \d{5,} objects", log_of(servers))
 
 
+def test_rasas_own_ready_line_reaches_the_log(servers: Servers) -> None:
+    assert "Rasa server is up and running." in log_of(servers)
+
+
 def test_an_info_line_written_after_the_model_loaded_reaches_the_log(servers: Servers) -> None:
     # Loading the model used to set the root logger to WARNING; the REST channel logs a refused
     # request at INFO.
