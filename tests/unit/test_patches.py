@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 
 import numpy as np
 import pytest
+import rasa
 from aiohttp import web
 from jsonschema import ValidationError, validate, validators
 from rasa.core.actions.action import RemoteAction
@@ -29,8 +31,10 @@ from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
 
 import channels  # noqa: F401  (applies the patches, as the Rasa server does)
+import patches
 from patches import endpoint_json, event_types
 from patches.remote_action import passes_by_event_type, validate_action_result
+from tests.conftest import ROOT
 
 SPEC = RemoteAction.action_response_format_spec()
 VALID = [
@@ -202,3 +206,15 @@ def test_rasa_posts_to_an_endpoint_with_the_new_encoder_and_its_own_headers() ->
     assert json.loads(received["body"]) == json.loads(json.dumps(STATES[0]))
     assert "备案" in received["body"].decode("utf-8")  # orjson's UTF-8, not json's \u escapes
     assert received["custom"] == "yes" and received["authorization"].startswith("Basic ")
+
+
+def test_the_patches_are_for_the_pinned_rasa_release() -> None:
+    pinned = re.search(r"^rasa==(\S+)$", (ROOT / "requirements.txt").read_text(), re.MULTILINE)
+    assert pinned is not None and pinned.group(1) == patches.RASA_VERSION == rasa.__version__
+
+
+def test_another_rasa_release_runs_unpatched(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rasa, "__version__", "3.6.99")
+    monkeypatch.setattr(Event, "resolve_by_type", staticmethod(event_types._rasa_resolve_by_type))
+    assert patches.apply_all() is False
+    assert Event.resolve_by_type is event_types._rasa_resolve_by_type
