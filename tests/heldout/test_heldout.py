@@ -73,6 +73,15 @@ def test_no_held_out_message_is_a_training_example(examples: list[ev.Example]) -
     assert ev.overlap(examples, ev.training_examples()) == []
 
 
+def test_the_blind_set_uses_the_contracts_intents_and_no_training_example() -> None:
+    from rasa.shared.core.domain import Domain
+
+    blind = ev.load_messages(ev.BLIND_FILE)
+    assert len(blind) >= 100
+    assert {example.intent for example in blind} <= set(Domain.load(str(ROOT / "domain")).intents)
+    assert ev.overlap(blind, ev.training_examples()) == []
+
+
 def test_training_never_reads_the_held_out_set() -> None:
     assert not (ROOT / "tests" / "heldout").is_relative_to(ROOT / "data")
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
