@@ -402,6 +402,9 @@ def _apply_rules(text: str, rules: tuple[_Rule, ...], today: datetime.date, span
 # current day; those are never a filing date, so an entity must name a day,
 # week, month or year to count.
 _DATE_WORD_RE = re.compile(r"[年月日号天周]|星期|礼拜|\d{4}|\d[-/.]\d")
+# "3月15号", "15号": a month or day of no year named. jionlp puts them in this year; like a bare
+# "3月", they say no year, and the form asks again.
+_NO_YEAR_RE = re.compile(r"(?:\d{1,2}月份?)?(?:\d{1,2}[日号])?")
 
 
 def _parse_bound(value: str) -> datetime.date | None:
@@ -424,6 +427,8 @@ def _jionlp_spans(text: str, today: datetime.date) -> list[_Span]:
         if not (isinstance(bounds, list) and len(bounds) == 2 and all(isinstance(b, str) for b in bounds)):
             continue  # time_delta ("3天"), periodic or fuzzy ({"year": 8}) results
         if not _DATE_WORD_RE.search(entity.get("text", "")):
+            continue
+        if _NO_YEAR_RE.fullmatch(entity.get("text", "").strip()):
             continue
         try:
             spans.append((_parse_bound(bounds[0]), _parse_bound(bounds[1])))

@@ -314,3 +314,17 @@ def test_same_year_repeats_the_year_named() -> None:
 def test_same_year_without_a_year_named_is_no_date(text: str) -> None:
     # "back then": not this year, which jionlp would read; the form asks for the date again
     assert read_filing_date(text, TODAY).periods == ()
+
+
+@pytest.mark.parametrize("text", ["3月15号", "15号", "三月十五日", "是3月份12号备案的"])
+def test_a_month_or_day_of_no_year_named_is_no_date(text: str) -> None:
+    # like a bare "3月": the year is missing, not this year; the form asks again
+    assert read_filing_date(text, TODAY).periods == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("去年3月15号", ("after_2017_01_31",)), ("2012年3月15号", ("2010_06_01_to_2017_01_31",))],
+)
+def test_a_month_and_day_with_a_year_still_reads(text: str, expected: tuple[str, ...]) -> None:
+    assert read_filing_date(text, TODAY).periods == expected
