@@ -124,20 +124,22 @@ class Visit:
         return [url for url in self.requested if urlsplit(url).hostname not in LOOPBACK]
 
 
-@pytest.fixture()
-def desktop(browser: Browser) -> Iterator[Visit]:
-    visit = Visit(browser, DESKTOP)
+def _visit(browser: Browser, viewport: dict[str, int]) -> Iterator[Visit]:
+    """A visit whose context is closed afterwards, failing if the page left loopback."""
+    visit = Visit(browser, viewport)
     yield visit
     visit.context.close()
     assert not visit.outside(), f"the page requested non-loopback URLs: {visit.outside()}"
+
+
+@pytest.fixture()
+def desktop(browser: Browser) -> Iterator[Visit]:
+    yield from _visit(browser, DESKTOP)
 
 
 @pytest.fixture()
 def phone(browser: Browser) -> Iterator[Visit]:
-    visit = Visit(browser, PHONE)
-    yield visit
-    visit.context.close()
-    assert not visit.outside(), f"the page requested non-loopback URLs: {visit.outside()}"
+    yield from _visit(browser, PHONE)
 
 
 @pytest.fixture()
