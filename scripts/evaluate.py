@@ -343,19 +343,19 @@ def tfidf_logreg(training: Sequence[Example], texts: Sequence[str]) -> Predictio
 # --------------------------------------------------------------------------------------------
 
 
-def split_off(predictions: Predictions, first: int) -> Predictions:
-    """Keeps the first ``first`` predictions in ``predictions`` and returns the rest as their own."""
-    rest = Predictions(
-        predictions.name,
-        predictions.intents[first:],
-        predictions.confidences[first:],
-        predictions.train_seconds,
-        {key: value[first:] for key, value in predictions.extra.items()},
-    )
-    del predictions.intents[first:], predictions.confidences[first:]
-    for value in predictions.extra.values():
-        del value[first:]
-    return rest
+def split(predictions: Predictions, first: int) -> tuple[Predictions, Predictions]:
+    """The predictions of the first ``first`` texts, and those of the rest."""
+
+    def part(chosen: slice) -> Predictions:
+        return Predictions(
+            predictions.name,
+            predictions.intents[chosen],
+            predictions.confidences[chosen],
+            predictions.train_seconds,
+            {key: value[chosen] for key, value in predictions.extra.items()},
+        )
+
+    return part(slice(None, first)), part(slice(first, None))
 
 
 def metrics(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
@@ -589,7 +589,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     texts = [e.text for e in examples]
     gold = [e.intent for e in examples]
-    # Each system parses both sets in one go; split_off() parts them again.
+    # Each system parses both sets in one go; split() parts them again.
     both = texts + [e.text for e in blind]
     systems: list[Predictions] = []
     with tempfile.TemporaryDirectory(prefix="evaluate-") as tmp:
@@ -606,7 +606,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             systems.append(rasa_default(both, out, BASELINE_CACHE, reuse=False))
     print("training the TF-IDF logistic regression ...", flush=True)
     systems.append(tfidf_logreg(training, both))
-    blind_systems = [split_off(system, len(texts)) for system in systems]
+    parts = [split(system, len(texts)) for system in systems]
+    systems = [held_out for held_out, _ in parts]
+    blind_systems = [blind_part for _, blind_part in parts]
 
     rows = []
     for system in systems:
