@@ -238,9 +238,10 @@ def peak_rss_kb(pid: int) -> int:
 class Servers:
     """The action server and the Rasa server of one model, on free loopback ports."""
 
-    def __init__(self, name: str, model: Path) -> None:
+    def __init__(self, name: str, model: Path, run_files: dict[str, Path]) -> None:
         self.name = name
         self.model = model
+        self.run_files = run_files  # its endpoints and credentials files
         self.action_port = free_port()
         self.rasa_port = free_port()
         tracker_db = BENCH_DIR / f"{name}-tracker.db"
@@ -273,8 +274,8 @@ class Servers:
             "run",
             "--model", str(self.model),
             "--port", str(self.rasa_port),
-            "--endpoints", str(RUN_FILES[self.name]["endpoints"]),
-            "--credentials", str(RUN_FILES[self.name]["credentials"]),
+            "--endpoints", str(self.run_files["endpoints"]),
+            "--credentials", str(self.run_files["credentials"]),
         )  # fmt: skip
         deadline = started + START_TIMEOUT
         while time.monotonic() < deadline:
@@ -471,7 +472,8 @@ async def measure_throughput(url: str, clients: int, messages: int, tag: str) ->
 
 def bench_model(name: str, args: argparse.Namespace) -> dict[str, Any]:
     model = MODELS_DIR / f"{name}.tar.gz"
-    servers = Servers(name, model)
+    stack = "project" if args.peer_on_project_stack else name
+    servers = Servers(name, model, RUN_FILES[stack])
     session = requests.Session()
     session.headers["Content-Type"] = "application/json"
     print(
@@ -734,8 +736,6 @@ def main(argv: list[str] | None = None) -> int:
         "patches/) instead of Rasa's stock ones: the lead of the configuration alone",
     )
     args = parser.parse_args(argv)
-    if args.peer_on_project_stack:
-        RUN_FILES["peer"] = RUN_FILES["project"]
 
     began = time.monotonic()
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
