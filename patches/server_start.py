@@ -3,8 +3,8 @@
 Log level: loading the intent classifier (skops) makes scikit-learn list its estimators, which
 imports numpy.distutils, which sets the root logger to WARNING: every INFO line of the server
 after that point (Rasa's own "Rasa server is up and running.", the channels' refusals) was lost.
-numpy.distutils is imported first here, and the level Rasa configured is put back at once, and
-again after the load.
+numpy.distutils is imported here first, before the load, and the level Rasa configured is put
+back at once; the load then imports it no more.
 
 Garbage collector: once the model is loaded the server holds over half a million objects
 (TensorFlow, the model, the domain) that never become garbage, and every full pass of Python's
@@ -32,7 +32,7 @@ _rasa_load_agent_on_start = rasa.core.run.load_agent_on_start
 
 
 async def load_agent_on_start(*args: Any, **kwargs: Any) -> Agent:
-    """Rasa's listener that loads the model before the server starts, then both fixes."""
+    """Rasa's listener that loads the model before the server starts, between the two fixes."""
     root = logging.getLogger()
     level = root.level
     with warnings.catch_warnings():
@@ -41,7 +41,6 @@ async def load_agent_on_start(*args: Any, **kwargs: Any) -> Agent:
             importlib.import_module("numpy.distutils")
     root.setLevel(level)
     agent = await _rasa_load_agent_on_start(*args, **kwargs)
-    root.setLevel(level)
     gc.collect()
     gc.freeze()
     logger.info("garbage collector: %d objects of the loaded server frozen", gc.get_freeze_count())
