@@ -5,8 +5,10 @@
 Trains, on data/nlu only, and each into a temporary directory:
 
 * ``project``: the pipeline of config.yml;
-* ``rasa-default``: Rasa 3.6's default pipeline (rasa/engine/recipes/config_files/default_config.yml)
-  with JiebaTokenizer in place of WhitespaceTokenizer, which Rasa refuses for ``zh``;
+* ``rasa-default``: Rasa 3.6's default configuration (rasa/engine/recipes/config_files/
+  default_config.yml) with JiebaTokenizer in place of WhitespaceTokenizer, which Rasa refuses for
+  ``zh``, as written out in bench/config.default.yml, and a fixed random seed (RASA_DEFAULT_SEED);
+  ``--rasa-default-seeds`` trains it with other seeds too, to show how much it varies;
 * ``tfidf-logreg``: scikit-learn, TF-IDF of character 1-3-grams and a logistic regression.
 
 Then parses tests/heldout/messages.yml with each, prints one table (accuracy, macro-F1,
@@ -46,6 +48,7 @@ import io
 import json
 import logging
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -98,29 +101,15 @@ MIN_MESSAGES = 150
 MIN_OUT_OF_SCOPE = 30
 MIN_DATES = 60
 
-# Rasa 3.6's default NLU pipeline, JiebaTokenizer in place of WhitespaceTokenizer.
-RASA_DEFAULT_CONFIG = """\
-recipe: default.v1
-language: zh
-pipeline:
-  - name: JiebaTokenizer
-  - name: RegexFeaturizer
-  - name: LexicalSyntacticFeaturizer
-  - name: CountVectorsFeaturizer
-  - name: CountVectorsFeaturizer
-    analyzer: char_wb
-    min_ngram: 1
-    max_ngram: 4
-  - name: DIETClassifier
-    epochs: 100
-  - name: EntitySynonymMapper
-  - name: ResponseSelector
-    epochs: 100
-  - name: FallbackClassifier
-    threshold: 0.3
-    ambiguity_threshold: 0.1
-policies: []
-"""
+# Rasa 3.6's default configuration with JiebaTokenizer, the peer of `make bench` too (one copy),
+# and one setting added: a fixed random seed. Rasa's own default (random_seed: None) makes DIET a
+# different classifier at every training: on the held-out set it scored from 0.945 to 0.99
+# accuracy across trainings of the same data, so "ahead of it in the same run" was a draw.
+# The seed was fixed before looking at its score (the first one tried); `--rasa-default-seeds`
+# shows the spread over several.
+RASA_DEFAULT_FILE = ROOT / "bench" / "config.default.yml"
+RASA_DEFAULT_SEED = 1
+SEEDED_COMPONENTS = ("DIETClassifier", "ResponseSelector")
 
 
 # --------------------------------------------------------------------------------------------
@@ -280,12 +269,21 @@ def rasa_predictions(name: str, parses: Sequence[dict[str, Any]], seconds: float
     return Predictions(name, intents, confidences, seconds, {"parses": list(parses)})
 
 
-def _rasa_default_fingerprint(texts: Sequence[str]) -> str:
+def rasa_default_config(seed: int = RASA_DEFAULT_SEED) -> str:
+    """bench/config.default.yml with ``random_seed`` set on the components that draw one."""
+    config = yaml.safe_load(RASA_DEFAULT_FILE.read_text(encoding="utf-8"))
+    for component in config["pipeline"]:
+        if component["name"] in SEEDED_COMPONENTS:
+            component["random_seed"] = seed
+    return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+
+
+def _rasa_default_fingerprint(config: str, texts: Sequence[str]) -> str:
     """What the Rasa default baseline's predictions depend on: its config, data/nlu, the texts, Rasa."""
     import rasa
 
     digest = hashlib.sha256()
-    for part in (RASA_DEFAULT_CONFIG, rasa.__version__, *texts):
+    for part in (config, rasa.__version__, *texts):
         digest.update(part.encode("utf-8") + b"\0")
     for path in sorted(NLU_DATA.rglob("*")):
         if path.is_file():
@@ -293,25 +291,33 @@ def _rasa_default_fingerprint(texts: Sequence[str]) -> str:
     return digest.hexdigest()[:16]
 
 
-def rasa_default(texts: Sequence[str], work_dir: Path, cache_dir: Path | None, reuse: bool) -> Predictions:
-    """Trains Rasa's default pipeline (JiebaTokenizer) and parses ``texts``.
+def rasa_default(
+    texts: Sequence[str],
+    work_dir: Path,
+    cache_dir: Path | None,
+    reuse: bool,
+    seed: int = RASA_DEFAULT_SEED,
+) -> Predictions:
+    """Trains Rasa's default pipeline (JiebaTokenizer) with ``seed`` and parses ``texts``.
 
     Training it takes minutes (DIET, 100 epochs), so the predictions are kept in ``cache_dir``
     under a fingerprint of everything they depend on; with ``reuse`` a kept result is used.
     """
-    cache = cache_dir / f"rasa-default-{_rasa_default_fingerprint(texts)}.json" if cache_dir else None
+    text = rasa_default_config(seed)
+    name = "rasa-default" if seed == RASA_DEFAULT_SEED else f"rasa-default-seed-{seed}"
+    cache = cache_dir / f"rasa-default-{_rasa_default_fingerprint(text, texts)}.json" if cache_dir else None
     if reuse and cache is not None and cache.exists():
         kept = json.loads(cache.read_text(encoding="utf-8"))
-        return rasa_predictions("rasa-default", kept["parses"], kept["train_seconds"])
-    config = work_dir / "rasa-default.yml"
-    config.write_text(RASA_DEFAULT_CONFIG, encoding="utf-8")
-    model, seconds = train_rasa_nlu(config, work_dir, "rasa-default")
+        return rasa_predictions(name, kept["parses"], kept["train_seconds"])
+    config = work_dir / f"{name}.yml"
+    config.write_text(text, encoding="utf-8")
+    model, seconds = train_rasa_nlu(config, work_dir, name)
     parses = parse_with_model(model, texts)
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
         kept = {"train_seconds": seconds, "parses": parses}
         cache.write_text(json.dumps(kept, ensure_ascii=False, default=str), encoding="utf-8")
-    return rasa_predictions("rasa-default", parses, seconds)
+    return rasa_predictions(name, parses, seconds)
 
 
 def tfidf_logreg(training: Sequence[Example], texts: Sequence[str]) -> Predictions:
@@ -560,6 +566,14 @@ def fallback_config(config: Path) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------
 
 
+def _seeds(text: str) -> tuple[int, ...]:
+    try:
+        seeds = tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a comma-separated list of whole numbers: {text!r}") from None
+    return tuple(seed for seed in dict.fromkeys(seeds) if seed != RASA_DEFAULT_SEED)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -569,6 +583,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--model", type=Path, help="use this trained model for the project instead of training"
     )
     parser.add_argument("--no-rasa-default", action="store_true", help="skip the Rasa default baseline")
+    parser.add_argument(
+        "--rasa-default-seeds",
+        type=_seeds,
+        default=(),
+        metavar="N,N,...",
+        help=f"also train Rasa's default pipeline with these random seeds (besides {RASA_DEFAULT_SEED}), "
+        "to show how much it varies; a few minutes each",
+    )
     parser.add_argument("--reports", type=Path, default=REPORTS)
     args = parser.parse_args(argv)
     os.chdir(ROOT)  # config.yml names data/jieba relative to the project
@@ -604,6 +626,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("training Rasa's default pipeline (JiebaTokenizer) ...", flush=True)
             # Always trained here; tests/heldout reuses the result while nothing it depends on changes.
             systems.append(rasa_default(both, out, BASELINE_CACHE, reuse=False))
+            for seed in args.rasa_default_seeds:
+                print(f"training Rasa's default pipeline with random seed {seed} ...", flush=True)
+                systems.append(rasa_default(both, out, BASELINE_CACHE, reuse=False, seed=seed))
     print("training the TF-IDF logistic regression ...", flush=True)
     systems.append(tfidf_logreg(training, both))
     parts = [split(system, len(texts)) for system in systems]
@@ -685,7 +710,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(f"\nwrote {args.reports}/confusion_matrix.png, confidence_histogram.png, intent_report.json")
 
-    failed = targets_met(rows[0], rows[1:], dates_accuracy)
+    extra = [row for row in rows if row["name"].startswith("rasa-default-seed-")]
+    if extra:
+        seeded = [row for row in rows if row["name"] == "rasa-default"] + extra
+        accuracies = sorted(row["accuracy"] for row in seeded)
+        ahead = sum(all(rows[0][key] > row[key] for key in ("accuracy", "macro_f1")) for row in seeded)
+        print(
+            f"\nRasa's default pipeline over {len(seeded)} random seeds: accuracy "
+            f"min {accuracies[0]:.3f}, median {statistics.median(accuracies):.3f}, max {accuracies[-1]:.3f}; "
+            f"the project is ahead (accuracy and macro-F1) of {ahead} of them"
+        )
+    # The targets compare with the baselines the issue names; the other seeds are information.
+    failed = targets_met(rows[0], [row for row in rows[1:] if row not in extra], dates_accuracy)
     if failed:
         print("\ntargets missed:", *failed, sep="\n  ")
         return 1

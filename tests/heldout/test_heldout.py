@@ -97,6 +97,33 @@ def test_the_date_table_is_big_enough_and_new() -> None:
     assert [case.text for case in cases if f'"{case.text}"' in unit_table] == []
 
 
+def test_the_rasa_default_baseline_is_rasas_default_with_jieba_and_a_fixed_seed() -> None:
+    import rasa
+    from rasa.engine.recipes.default_components import DEFAULT_COMPONENTS
+
+    shipped = yaml.safe_load(
+        (Path(rasa.__file__).parent / "engine/recipes/config_files/default_config.yml").read_text()
+    )
+    ours = yaml.safe_load(ev.rasa_default_config(7))
+    assert [c["name"] for c in ours["pipeline"]] == [
+        "JiebaTokenizer" if c["name"] == "WhitespaceTokenizer" else c["name"] for c in shipped["pipeline"]
+    ]
+    assert ours["policies"] == shipped["policies"]
+    components = {component.__name__: component for component in DEFAULT_COMPONENTS}
+    for mine, theirs in zip(ours["pipeline"], shipped["pipeline"], strict=True):
+        draws_a_seed = "random_seed" in components[mine["name"]].get_default_config()
+        expected = {**theirs, "name": mine["name"]} | ({"random_seed": 7} if draws_a_seed else {})
+        assert mine == expected
+
+
+def test_extra_seeds_are_read_from_a_list_and_a_bad_one_is_refused() -> None:
+    import argparse
+
+    assert ev._seeds("2, 3,2,1") == (2, 3)
+    with pytest.raises(argparse.ArgumentTypeError, match="whole numbers"):
+        ev._seeds("2,x")
+
+
 # --- the date table: every period right, every ambiguous case asks -----------------------------
 
 _TODAY, _DATE_CASES = ev.load_dates()
