@@ -116,6 +116,20 @@ def test_the_rasa_default_baseline_is_rasas_default_with_jieba_and_a_fixed_seed(
         assert mine == expected
 
 
+def _segment(text: str) -> list[str]:
+    import jieba
+
+    return jieba.lcut(text)
+
+
+def test_the_baseline_is_trained_where_jieba_has_not_loaded_the_projects_words() -> None:
+    import jieba
+
+    jieba.load_userdict(str(ROOT / "data" / "jieba" / "userdict.txt"))  # as the project's model does
+    assert _segment("接入备案") == ["接入备案"]
+    assert ev.in_fresh_process(_segment, "接入备案") != ["接入备案"]
+
+
 def test_extra_seeds_are_read_from_a_list_and_a_bad_one_is_refused() -> None:
     import argparse
 
