@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import branches, knowledge
-from actions.conversation import facts, latest_intent, reading_of, say
+from actions import branches, choices, knowledge
+from actions.conversation import english, facts, latest_intent, latest_text, prompt_for, reading_of, say
 from actions.dates import PERIODS
 
 FORM = "faq_form"
@@ -38,6 +39,24 @@ def _intro_shown_in_this_form(tracker: Tracker) -> bool:
     return False
 
 
+def answer_to_the_question_asked(tracker: Tracker) -> dict[str, Any]:
+    """The slot the form asked for, when a message NLU took for another question answers it.
+
+    部里网站上还显示着备案号 may come out as a question of its own (备案信息不认识 -> 注销备案);
+    said while the form waits for what MIIT shows, it is the answer, and answering the other
+    question instead would send the user to the wrong procedure.
+    """
+    if (tracker.active_loop or {}).get("name") != FORM:
+        return {}
+    requested = tracker.get_slot("requested_slot")
+    if requested not in choices.READERS:
+        return {}
+    if requested == "miit_has_record" and latest_intent(tracker) == "faq_access_cancelled_miit_has_record":
+        return {requested: True}
+    value = choices.READERS[requested](latest_text(tracker), requested=False)
+    return {} if value is None else {requested: value}
+
+
 class ActionAnswerFaq(Action):
     """Answers the question asked at once, or the one the form has just collected slots for."""
 
@@ -48,17 +67,51 @@ class ActionAnswerFaq(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         intent = latest_intent(tracker)
+        if intent in branches.IMMEDIATE_QUESTIONS:
+            answered = answer_to_the_question_asked(tracker)
+            if answered:
+                # The form, which runs next, takes the answer and goes on.
+                return [SlotSet(slot, value) for slot, value in answered.items()]
         question = intent if intent in branches.IMMEDIATE_QUESTIONS else tracker.get_slot("faq_question")
         known = facts(tracker)
         keys = branches.answer(question, known, _intro_shown_in_this_form(tracker))
         if not keys:
             dispatcher.utter_message(response="utter_topics")
             return []
+        if english(tracker):
+            intro = knowledge.english_intro(_asked(question, known))
+            if intro:
+                say(dispatcher, intro)
         if known.filing_date_unknown and question in branches.PERIOD_QUESTIONS:
-            say(dispatcher, knowledge.prompt("filing_date_unknown_lead"))
+            say(dispatcher, prompt_for(tracker, "filing_date_unknown_lead"))
         for key in keys:
             say(dispatcher, knowledge.answer(key))
         return []
+
+
+def _asked(question: str | None, known: branches.Facts) -> str:
+    """The FAQ question an answer belongs to (the access-cancelled ones by what MIIT shows)."""
+    if question == "faq_access_cancelled" and known.miit_has_record is not None:
+        return (
+            "faq_access_cancelled_miit_has_record"
+            if known.miit_has_record
+            else "faq_access_cancelled_miit_no_record"
+        )
+    return question or ""
+
+
+class ActionRestart(Action):
+    """Rasa's restart, which says so: a turn that answers nothing reads as an outage."""
+
+    def name(self) -> str:
+        return "action_restart"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        say(dispatcher, prompt_for(tracker, "restarted"))
+        dispatcher.utter_message(response="utter_topics")
+        return [Restarted()]
 
 
 class AskAction(Action):
@@ -72,7 +125,7 @@ class AskAction(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        say(dispatcher, knowledge.prompt(f"ask_{self.slot}"))
+        say(dispatcher, prompt_for(tracker, f"ask_{self.slot}"))
         return []
 
 
@@ -104,7 +157,7 @@ class ActionAskFilingDate(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        message = knowledge.prompt("ask_filing_date")
+        message = prompt_for(tracker, "ask_filing_date")
         message.buttons.extend(period_buttons(PERIODS, dont_remember=True))
         say(dispatcher, message)
         return []
@@ -122,7 +175,7 @@ class ActionAskFilingPeriod(Action):
         reading = reading_of(tracker.get_slot("filing_date"))
         if not reading.ambiguous:
             return await ActionAskFilingDate().run(dispatcher, tracker, domain)
-        message = knowledge.prompt("ask_filing_period_between")
+        message = prompt_for(tracker, "ask_filing_period_between")
         message.buttons.extend(period_buttons(reading.periods, dont_remember=False))
         say(dispatcher, message)
         return []

@@ -1,83 +1,224 @@
 """Reads a typed answer to one of the assistant's multiple-choice questions.
 
-Buttons send exact values; people also type their answer (网站内容的问题, 查不到了). These
-tables map such words to the slot's value when NLU found no entity. The first rule that
-matches wins, so the more specific phrases come first.
+Buttons send exact values; people type their own words instead (网站内容的问题, 部里还能搜到,
+公司还在但是名下没网站, "the company is listed but has no website"). This module finds the
+evidence for each value of a slot in such words, in Chinese (simplified or traditional) and
+English, and returns a value only when the evidence points at exactly one: when it points at
+none or at several, the caller asks again with the buttons. A wrong branch is worse than a
+question (注销备案 cannot be undone for some domains), so nothing here guesses.
+
+Evidence comes in two strengths:
+* ``STRONG`` patterns say the fact on their own (通知说网站内容不合格, 工信部还能查到); they are
+  read in any message, also one that starts a question.
+* ``WEAK`` patterns (内容, 信息, 有, 没有) are read only as the answer to the question just asked,
+  and only when no strong evidence was found.
+
+Where patterns overlap, the longest match wins, so 没被注销 (still filed) is not read as 注销
+(gone) and 不能查到 is not read as 能查到.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from actions.dates import PERIODS
 
-Rule = tuple[tuple[str, ...], Any]
+Patterns = Mapping[Any, Sequence[str]]
 
-NOTICE_TYPE_RULES: Sequence[Rule] = (
-    (("filing_info_unqualified",), "filing_info_unqualified"),
-    (("website_content_unqualified",), "website_content_unqualified"),
-    (("网站内容", "内容不合格", "内容违规", "内容不符", "内容"), "website_content_unqualified"),
-    (("备案信息", "信息不合格", "信息有误", "信息不对", "主体信息", "信息"), "filing_info_unqualified"),
+# Answers sent by the buttons of knowledge/prompts.yml (and Rasa's entity values).
+NOTICE_TYPES = ("filing_info_unqualified", "website_content_unqualified")
+MIIT_RESULTS = ("entity_without_website", "no_record", "entity_with_other_websites")
+
+_STOP = r"[^，。,.;；!！?？]"  # within one clause
+
+NOTICE_TYPE_STRONG: Patterns = {
+    "website_content_unqualified": (
+        r"网站内容\S{0,2}不合格", r"内容不合格", r"内容违规", r"内容违法", r"内容不符",
+        rf"内容{_STOP}{{0,8}}不(?:符|一致|匹配|对应)", r"内容(?:有|存在)(?:问题|违规)",
+        r"内容不(?:行|对|规范|合规|达标)", r"网站内容(?:的)?问题",
+        r"website\s+content", r"site\s+content",
+        r"content\s+(?:is\s+|was\s+)?"
+        r"(?:unqualified|non-?compliant|not\s+compliant|illegal|invalid|does\s*n[o']t\s+match|mismatch)",
+    ),
+    "filing_info_unqualified": (
+        r"备案信息\S{0,2}不合格", r"信息不合格", r"资料不合格",
+        r"(?:备案|主体|主办单位|负责人|联系人)(?:信息|资料)?(?:有误|不对|不准确|不真实|错误|错了|有问题|不正确|不一致|过期|变了)",
+        r"信息(?:填)?错了?", r"填错", r"(?:信息|资料)(?:有误|不准确|不真实|不正确)",
+        r"filing\s+info(?:rmation)?\s+(?:is\s+|was\s+)?(?:unqualified|incorrect|wrong|invalid|inaccurate|outdated|not\s+(?:qualified|correct|accurate))",
+        r"(?:unqualified|incorrect|wrong|invalid|inaccurate)\s+(?:filing\s+)?(?:info|information|details|data)",
+    ),
+}  # fmt: skip
+
+NOTICE_TYPE_WEAK: Patterns = {
+    "website_content_unqualified": (r"内容", r"content", r"网站的问题"),
+    "filing_info_unqualified": (r"信息", r"资料", r"主体", r"info", r"details"),
+}
+
+MIIT_HAS_RECORD_STRONG: Patterns = {
+    False: (
+        r"查不到", r"查询不到", r"搜不到", r"查不着", r"搜不着", r"找不到", r"查不出", r"搜不出",
+        r"查无", r"不能查到", r"不能搜到", r"没(?:法|办法)查到", r"没(?:有)?查到", r"没(?:有)?搜到",
+        r"没了", r"没有了", rf"(?:没有|没|无){_STOP}{{0,6}}(?:备案|记录|信息|备案号)", r"未备案",
+        r"(?<!没)(?<!没有)(?<!未)(?:被|已|已经)?(?:注销|清掉|清除|删除|删掉|撤销|清理|吊销)(?:了)?",
+        r"不见了", r"消失", r"失效", r"不显示", r"不存在", r"没掉了", r"掉了",
+        r"no\s+longer", r"not\s+(?:listed|found|there|shown|showing|visible|show|exist)",
+        r"(?:can\s*not|can't|cannot|couldn't|could\s+not|don't|do\s+not|doesn't)\s+(?:find|see|show|search)",
+        r"\bgone\b", r"\bremoved\b", r"\bdeleted\b", r"\bno\s+(?:record|filing|entry|result)s?",
+        r"\bnothing\b",
+        r"\bwiped\b", r"disappeared",
+    ),
+    True: (
+        r"还能查到", r"能查到", r"查得到", r"查到了", r"查的到", r"还能搜到", r"能搜到", r"搜得到",
+        r"搜到了", r"还能找到", r"能找到",
+        rf"(?:备案|记录|信息|备案号|号){_STOP}{{0,3}}(?:还在|仍在|都在|依然在)",
+        r"还有(?:备案|记录|信息)", r"仍有", r"仍然有", r"还是有(?:备案|记录)", r"依然有",
+        r"(?:还|仍|仍然|依然)显示", r"显示(?:已备案|正常|着)", r"状态正常",
+        r"(?:没|没有|未)(?:被)?(?:注销|清掉|清除|删除|删掉|撤销|吊销)", r"没掉", r"还有效",
+        r"still\s+(?:there|listed|shows?|showing|visible|exists?|has|have|find|see|appears?|searchable)",
+        r"can\s+(?:still\s+)?(?:find|see)", r"(?:is|are)\s+(?:still\s+)?(?:listed|there|shown|visible)",
+        r"\bshows?\s+(?:it|the|our|my)",
+    ),
+}  # fmt: skip
+
+MIIT_HAS_RECORD_WEAK: Patterns = {
+    True: (
+        r"^(?:有|有的|能|可以|是|是的|对|在|yes|yep|yeah|y|true)[。.!！]?$",
+        r"还在",
+        r"仍在",
+        r"都在",
+        r"还有",
+        r"有效",
+        r"\bstill\b",
+        r"\bexists?\b",
+    ),
+    False: (r"^(?:没有|没|无|不能|不|否|不是|no|nope|n|false)[。.!！]?$", r"没有", r"\bno\b"),
+}
+
+_SITE = r"(?:网站|站点|网址|域名|站|web\s*sites?|sites?)"
+_ENTITY = (
+    r"(?:主体|公司|单位|企业|主办单位|公司名|单位名|单位名称|公司名称"
+    r"|organi[sz]ation|company|entity|business)"
 )
 
-MIIT_RESULT_RULES: Sequence[Rule] = (
-    (("entity_without_website", "no_record", "entity_with_other_websites"), None),
-    (
-        ("无网站信息", "没有网站信息", "只有主体", "无网站", "主体还在", "网站没有了", "网站都没了"),
-        "entity_without_website",
+MIIT_RESULT_STRONG: Patterns = {
+    "entity_without_website": (
+        r"存在无网站信息的主体信息", r"无网站信息", r"只有主体", r"只剩(?:下)?主体", r"仅有主体", r"光有主体",
+        rf"{_ENTITY}{_STOP}{{0,10}}(?:没有|没|无|不见){_STOP}{{0,6}}{_SITE}",
+        rf"(?:没有|没|无)(?:任何)?(?:其他|其它|别的|另外的?)?{_SITE}",
+        rf"{_SITE}(?:都|也)?(?:没有|没了|不在了|查不到|搜不到|找不到|一个都没有|都没了|没了)",
+        rf"一个{_SITE}(?:都|也)(?:没有|没)",
+        rf"(?:no|zero|without(?:\s+any)?)\s+(?:other\s+)?{_SITE}",
+        rf"{_ENTITY}.{{0,40}}(?:but|with|and)\s+(?:no|without)\b",
     ),
-    (("其他网站", "其它网站", "别的网站", "有其他"), "entity_with_other_websites"),
-    (
-        (
-            "无备案信息", "没有备案", "查不到", "查询不到", "无备案", "什么都没", "没有记录",
-            "没查到", "没有任何", "都没有", "搜不到", "没有信息",
-        ),
-        "no_record",
+    "entity_with_other_websites": (
+        r"存在备案主体信息，且有其他网站备案信息", r"有其他网站备案信息",
+        rf"(?<!没)(?<!没有)(?<!无)(?:其他|其它|别的|另外的?|另一个|另外几个|其余的?|另外\S{{1,2}}个)\S{{0,4}}{_SITE}",
+        rf"还有\S{{0,6}}{_SITE}", rf"{_SITE}还(?:在|有)",
+        rf"(?:other|another|more|two|three|several|remaining)\s+(?:\w+\s+)?{_SITE}",
     ),
-)  # fmt: skip
-
-MIIT_HAS_RECORD_RULES: Sequence[Rule] = (
-    (("查不到", "查询不到", "搜不到", "没查到", "没有了", "没有", "无备案", "不能", "不在"), False),
-    (("能查到", "查得到", "查到了", "还有", "仍有", "仍然有", "还是有", "还在", "有的", "能"), True),
-)
-
-TRUE_WORDS = ("true", "是", "对", "有", "yes")
-FALSE_WORDS = ("false", "否", "不是", "没有", "no")
-
-BEFORE_WORDS = ("之前", "以前", "前面", "早", "前")
-AFTER_WORDS = ("之后", "以后", "后面", "晚", "后")
-BETWEEN_WORDS = ("之间", "中间", "期间")
+    "no_record": (
+        r"无备案信息", r"(?:什么|啥|任何东西)(?:都|也)?(?:没|没有|查不到|搜不到|找不到)",
+        r"查不到", r"查询不到",
+        r"搜不到", r"找不到", r"查无", r"没(?:有)?查到", r"没(?:有)?搜到",
+        r"没有(?:任何)?(?:备案|记录|信息|结果|东西)", r"(?:一条|任何)\S{0,4}(?:都|也)没有",
+        r"都没有", r"啥也没有",
+        r"空的", r"\bnothing\b", r"\bno\s+(?:record|filing|result|entry|match|information|info)s?\b",
+        r"not\s+found", r"(?:can\s*not|can't|cannot|couldn't|could\s+not|didn't|did\s+not)\s+find",
+        r"\bempty\b", r"\bnone\b",
+    ),
+}  # fmt: skip
 
 
-def _match(text: str, rules: Iterable[Rule]) -> Any:
-    lowered = str(text).strip().lower()
-    for words, value in rules:
-        for word in words:
-            if word in lowered:
-                # a rule whose value is None accepts the slot's own values, sent by buttons
-                return word if value is None else value
-    return None
+@functools.cache
+def _t2s() -> Any:
+    from actions.dates import _jionlp
+
+    return _jionlp().tra2sim
 
 
-def notice_type(text: str) -> str | None:
-    return _match(text, NOTICE_TYPE_RULES)
+def fold(text: Any) -> str:
+    """Full-width to half-width, traditional to simplified, lower case, outer space stripped."""
+    folded = unicodedata.normalize("NFKC", str(text)).strip().lower()
+    return _t2s()(folded, mode="char") if folded else folded
 
 
-def miit_result(text: str) -> str | None:
-    return _match(text, MIIT_RESULT_RULES)
+@functools.cache
+def _compiled(patterns: tuple[tuple[Any, tuple[str, ...]], ...]) -> list[tuple[Any, re.Pattern[str]]]:
+    return [(value, re.compile(pattern)) for value, group in patterns for pattern in group]
 
 
-def miit_has_record(value: Any) -> bool | None:
+def evidence(text: str, patterns: Patterns) -> set[Any]:
+    """The values whose patterns match `text`, overlapping matches settled by length."""
+    found: list[tuple[int, int, Any]] = []
+    for value, pattern in _compiled(tuple((value, tuple(group)) for value, group in patterns.items())):
+        found += [
+            (match.start(), match.end(), value)
+            for match in pattern.finditer(text)
+            if match.end() > match.start()
+        ]
+    taken: list[tuple[int, int]] = []
+    values: set[Any] = set()
+    for start, end, value in sorted(found, key=lambda hit: hit[0] - hit[1]):
+        if all(end <= other_start or start >= other_end for other_start, other_end in taken):
+            taken.append((start, end))
+            values.add(value)
+    return values
+
+
+def _read(text: Any, exact: Sequence[Any], strong: Patterns, weak: Patterns | None) -> Any:
+    """The one value the words point at, or None (nothing said, or more than one thing)."""
+    if text is None:
+        return None
+    folded = fold(text)
+    if folded in exact:
+        return folded
+    values = evidence(folded, strong)
+    if not values and weak is not None:
+        values = evidence(folded, weak)
+    return values.pop() if len(values) == 1 else None
+
+
+def notice_type(text: Any, requested: bool = True) -> str | None:
+    return _read(text, NOTICE_TYPES, NOTICE_TYPE_STRONG, NOTICE_TYPE_WEAK if requested else None)
+
+
+def miit_result(text: Any, requested: bool = True) -> str | None:
+    """Only when asked: outside that question, 查不到 says that MIIT lost the filing, not what a
+    query by the 主办单位 name showed."""
+    if not requested:
+        return None
+    return _read(text, MIIT_RESULTS, MIIT_RESULT_STRONG, None)
+
+
+def miit_has_record(value: Any, requested: bool = True) -> bool | None:
     """A bool from a button's `true`/`false`, an entity's value, or typed words."""
     if isinstance(value, bool):
         return value
-    text = str(value).strip().lower()
-    if text in TRUE_WORDS:
-        return True
-    if text in FALSE_WORDS:
-        return False
-    return _match(text, MIIT_HAS_RECORD_RULES)
+    if value is None:
+        return None
+    folded = fold(value)
+    if folded in ("true", "false"):
+        return folded == "true"
+    if not requested and not _MIIT_OR_RECORD.search(folded):
+        return None  # 网站没了 says nothing of what MIIT shows
+    return _read(folded, (), MIIT_HAS_RECORD_STRONG, MIIT_HAS_RECORD_WEAK if requested else None)
+
+
+# Unasked, a message must name the authority or the record for its words to count.
+_MIIT_OR_RECORD = re.compile(
+    r"工信部|工信|管局|通管局|通信管理局|部里|工业和信息化部|信息产业部|miit|ministry|备案号|备案信息|备案记录|"
+    r"记录|record|filing|beian"
+)
+
+READERS = {"notice_type": notice_type, "miit_has_record": miit_has_record, "miit_result": miit_result}
+
+BEFORE_WORDS = ("之前", "以前", "前面", "早", "前", "before", "earlier", "first")
+AFTER_WORDS = ("之后", "以后", "后面", "晚", "后", "after", "later", "last")
+BETWEEN_WORDS = ("之间", "中间", "期间", "between", "middle")
 
 
 def pick_period(text: str, candidates: Sequence[str]) -> str | None:
@@ -85,6 +226,7 @@ def pick_period(text: str, candidates: Sequence[str]) -> str | None:
     offered = [period for period in PERIODS if period in candidates]
     if len(offered) < 2:
         return None
+    text = fold(text)
     if any(word in text for word in BETWEEN_WORDS) and PERIODS[1] in offered:
         return PERIODS[1]
     if any(word in text for word in AFTER_WORDS):

@@ -7,9 +7,10 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import clock, knowledge
-from actions.branches import Facts
+from actions import choices, clock, knowledge
+from actions.branches import FILING_INFO_UNQUALIFIED, WEBSITE_CONTENT_UNQUALIFIED, Facts
 from actions.dates import DateReading, read_filing_date
+from actions.language import writes_english
 
 # The longest user text the actions quote back or parse; a longer message is cut, not refused.
 MAX_TEXT = 200
@@ -65,6 +66,39 @@ def facts(tracker: Tracker) -> Facts:
     )
 
 
+def english(tracker: Tracker) -> bool:
+    return writes_english(tracker.events)
+
+
+def prompt_for(tracker: Tracker, key: str, **values: str) -> knowledge.Message:
+    """A prompt of knowledge/prompts.yml in the user's language (English first, then Chinese)."""
+    return knowledge.prompt(key, english=english(tracker), **values)
+
+
 def say(dispatcher: CollectingDispatcher, message: knowledge.Message) -> None:
     """Sends a message of knowledge/; its key goes along so the tracker shows what was said."""
     dispatcher.utter_message(text=message.text, buttons=message.buttons or None, knowledge=message.key)
+
+
+def stated(tracker: Tracker, slot: str) -> Any:
+    """A slot's value, or what the latest message plainly says of it (strong evidence only)."""
+    value = tracker.get_slot(slot)
+    if value is None:
+        value = choices.READERS[slot](latest_text(tracker), requested=False)
+    return value
+
+
+def implied_question(tracker: Tracker) -> str | None:
+    """The FAQ question that facts stated without a question select.
+
+    A notice type -> how to modify; what MIIT shows -> the access-cancelled questions (Q5
+    when the record is still there, Q6 when it is gone or a query result is given). A date
+    alone selects nothing: it fits three questions, so the topics are offered instead.
+    """
+    if stated(tracker, "notice_type") in (FILING_INFO_UNQUALIFIED, WEBSITE_CONTENT_UNQUALIFIED):
+        return "faq_modify_filing"
+    if tracker.get_slot("miit_result") is not None:
+        return "faq_access_cancelled_miit_no_record"
+    if isinstance(stated(tracker, "miit_has_record"), bool):
+        return "faq_access_cancelled"
+    return None

@@ -212,6 +212,8 @@ _YEARS_AGO_WITH_YI_RE = re.compile(r"(?<![\d.])(\d{1,2})年[以之]前(?!后)")
 def _normalize(text: str, today: datetime.date) -> str:
     """Fold width/script variants and numerals so that one set of rules applies."""
     text = unicodedata.normalize("NFKC", text[:_MAX_CHARS])
+    if not _CJK_RE.search(text):
+        text = _english_to_chinese(text)
     text = _jionlp().tra2sim(text, mode="char")
     text = _CN_NUMBER_RE.sub(_cn_number_to_arabic, text)
     text = _TWO_DIGIT_YEAR_RE.sub(lambda m: _expand_two_digit_year(m, today), text)
@@ -221,7 +223,127 @@ def _normalize(text: str, today: datetime.date) -> str:
     return _YEARS_AGO_WITH_YI_RE.sub(r"\1年前", text)
 
 
-_SAME_YEAR_RE = re.compile(r"同年|当年|同一年|那一年")
+_SAME_YEAR_RE = re.compile(r"同年|当年|同一年|那一年|那年")
+
+
+# --------------------------------------------------------------------------
+# English: written the Chinese way, so that one set of rules reads both
+# --------------------------------------------------------------------------
+
+_CJK_RE = re.compile(r"[\u3400-\u9fff]")
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+            ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sept", "sep"),
+            ("october", "oct"), ("november", "nov"), ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d{2})"
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+}  # fmt: skip
+_EN_DATES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), to_chinese)
+    for pattern, to_chinese in (
+        (rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b", None),
+        (rf"\b{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b", None),
+        (rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}\b", None),
+        (
+            rf"\b(?:the\s+)?(?:first\s+half|early(?:\s+part)?|beginning|start)\s+(?:of\s+)?{_YEAR}\b",
+            "{year}年上半年",
+        ),
+        (rf"\b(?:the\s+)?(?:second\s+half|late|end|later\s+part)\s+(?:of\s+)?{_YEAR}\b", "{year}年下半年"),
+        (
+            r"\b(?:the\s+)?(?:first\s+half|early(?:\s+part)?|beginning|start)\s+of\s+(?:that|the)\s+year\b",
+            "上半年",
+        ),
+        (r"\b(?:the\s+)?(?:second\s+half|late|end|later\s+part)\s+of\s+(?:that|the)\s+year\b", "下半年"),
+        (rf"\b{_MONTH.replace('|may|', '|')}\b", None),
+        (rf"(?<![\d/.-]){_YEAR}(?![\d/.-]|年)", "{year}年"),
+        (
+            r"\b(?P<count>\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)"
+            r"\s+years?\s+ago\b",
+            "{count}年前",
+        ),
+        (r"\bthe\s+year\s+before\s+last\b", "前年"),
+        (r"\blast\s+year\b", "去年"),
+        (r"\bthis\s+year\b", "今年"),
+        (r"\blast\s+month\b", "上个月"),
+        (r"\b(?:a\s+few|several|some)\s+years\s+ago\b", "几年前"),
+        (r"\b(?:a\s+)?long\s+(?:time\s+)?ago\b|\bmany\s+years\s+ago\b|\bages\s+ago\b", "很久以前"),
+        (
+            r"\b(?:do\s*n[o']?t|did\s*n[o']?t|can\s*n[o']?t|cannot|ca\s*n't)\s+(?:remember|recall|know)\b"
+            r"|\bnot\s+sure\b|\bno\s+idea\b|\bforg[oe]t+(?:en)?\b",
+            "不记得",
+        ),
+    )
+)
+
+
+def _english_date(match: re.Match[str], template: str | None) -> str:
+    parts = {key: value for key, value in match.groupdict().items() if value}
+    if "count" in parts:
+        parts["count"] = str(_NUMBER_WORDS.get(parts["count"].lower(), parts["count"]))
+    if template is not None:
+        return template.format(**parts)
+    text = f"{parts['year']}年" if "year" in parts else ""
+    text += f"{_MONTHS[parts['month'].lower()]}月"
+    return text + (f"{int(parts['day'])}日" if "day" in parts else "")
+
+
+_EN_BOUNDS = (
+    (
+        re.compile(
+            r"\b(?:before|prior\s+to|earlier\s+than|until)\s+(\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?)", re.I
+        ),
+        r"\1之前",
+    ),
+    (re.compile(r"\b(?:after|since|later\s+than)\s+(\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?)", re.I), r"\1之后"),
+)
+
+
+def _english_to_chinese(text: str) -> str:
+    """English date words as the Chinese the rules read: 'before June 1st, 2010' -> 2010年6月1日之前."""
+    for pattern, template in _EN_DATES:
+        text = pattern.sub(lambda match, template=template: _english_date(match, template), text)
+    for pattern, replacement in _EN_BOUNDS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+# A year named: the earlier answer's year completes an answer without one (6月1号那天, 那年10月).
+_YEAR_NAMED_RE = re.compile(r"\d{4}|[今去前明]年|年[以之]?前|年了|年多")
+_DATE_PART_RE = re.compile(
+    r"\d{1,2}\s*[月日号]|上半年|下半年|年初|年底|年末|年中|年头|年尾|月初|月底|月末|月中"
+)
+_PART_OF_YEAR_RE = re.compile(r"上半年|下半年|年初|年底|年末|年中|年头|年尾")
+_FOUR_DIGIT_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def complete_date(text: str, earlier: str | None, today: datetime.date) -> str | None:
+    """`text` with the year of an earlier answer, when `text` names a month or day but no year.
+
+    After 2010年 and "which part of it?", 6月1号那天 means 2010-06-01, never this year's.
+    None when `text` names a year itself, names no date part, or the earlier answer does not
+    name exactly one year.
+    """
+    if not text or not earlier:
+        return None
+    now = _normalize(text, today)
+    if _YEAR_NAMED_RE.search(now) or not _DATE_PART_RE.search(now):
+        return None
+    years = set(_FOUR_DIGIT_YEAR_RE.findall(_normalize(str(earlier), today)))
+    if len(years) != 1:
+        return None
+    return f"{years.pop()}年{now}"
 
 
 # --------------------------------------------------------------------------
@@ -476,6 +598,9 @@ def read_filing_date(text: str, today: datetime.date) -> DateReading:
         today = today.date()
     normalized = _normalize(text, today)
     unknown = bool(_UNKNOWN_RE.search(normalized))
+    if not _YEAR_NAMED_RE.search(normalized):
+        # 上半年 / 年底 of no year named: jionlp puts them in this year; they say no year.
+        normalized = _PART_OF_YEAR_RE.sub("", normalized)
 
     spans: list[_Span] = []
     rest = _apply_rules(normalized, _STRONG_RULES, today, spans)

@@ -10,17 +10,20 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions import branches, choices, knowledge
+from actions import branches, choices, clock, knowledge
 from actions.conversation import (
     entity_values,
     facts,
     has_entity,
+    implied_question,
     latest_intent,
     latest_text,
+    prompt_for,
     reading_of,
     say,
     slot_before_this_turn,
 )
+from actions.dates import complete_date
 
 # Intents whose text, when the form asked for something, is read as the answer even if NLU
 # found no entity in it ("不记得了" may well come out as deny or nlu_fallback).
@@ -29,28 +32,29 @@ ANSWER_INTENTS = {"inform", "affirm", "deny", "nlu_fallback"}
 SlotValues = dict[str, Any]
 
 
-def _typed_answer(
-    slot: str,
-    read: Callable[[str], Any],
-    dispatcher: CollectingDispatcher,
-    tracker: Tracker,
-    entity: str | None = None,
-) -> SlotValues:
-    """Reads the user's own words as the answer to the question the form asked.
+def _typed_answer(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> SlotValues:
+    """Reads the user's own words for `slot` when NLU found no entity for it.
 
-    Returns nothing (so the form is rejected and the rules take over) when the message is
-    another FAQ question or small talk that is not an answer.
+    As the answer to the question the form asked, every reading counts; unasked (the message
+    that starts a question: 收到网站内容不合格的通知，怎么改), only strong evidence does.
+    Returns nothing when the words say nothing of the slot, so the rules take over (another
+    FAQ question, small talk); asks again with the buttons when an answer says nothing clear.
     """
-    if tracker.get_slot("requested_slot") != slot or has_entity(tracker, entity or slot):
+    if has_entity(tracker, slot):
         return {}
+    read = choices.READERS[slot]
+    text = latest_text(tracker)
     intent = latest_intent(tracker)
-    if intent in branches.FAQ_INTENTS:
-        return {}
-    value = read(latest_text(tracker))
+    if tracker.get_slot("requested_slot") != slot:
+        if tracker.get_slot(slot) is not None:
+            return {}
+        value = read(text, requested=False)
+        return {} if value is None else {slot: value}
+    value = read(text, requested=intent not in branches.FAQ_INTENTS)
     if value is not None:
         return {slot: value}
     if intent in ANSWER_INTENTS:
-        say(dispatcher, knowledge.prompt("please_choose"))
+        say(dispatcher, prompt_for(tracker, "please_choose"))
         return {slot: None}
     return {}
 
@@ -65,15 +69,18 @@ def _validated_choice(
     """Normalises an entity's value (NLU may return the user's raw words, 什么都没查到).
 
     If the value means nothing and the form had asked for this slot, the whole message is
-    read instead; failing that, the user is asked to choose.
+    read instead. When the entity and the words disagree (NLU tagged 还能查到 in 已经不能查到了),
+    nothing is guessed: the user is asked to choose.
     """
     if value is None:
         return {slot: None}
     choice = read(value)
-    if choice is None and tracker.get_slot("requested_slot") == slot:
-        choice = read(latest_text(tracker))
+    if tracker.get_slot("requested_slot") == slot:
+        typed = read(latest_text(tracker), requested=False)
+        if choice is None or (typed is not None and typed != choice):
+            choice = typed if choice is None else None
         if choice is None:
-            say(dispatcher, knowledge.prompt("please_choose"))
+            say(dispatcher, prompt_for(tracker, "please_choose"))
     return {slot: choice}
 
 
@@ -88,7 +95,18 @@ class ValidateFaqForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        return branches.required_slots(tracker.get_slot("faq_question"), facts(tracker))
+        question = tracker.get_slot("faq_question") or implied_question(tracker)
+        return branches.required_slots(question, facts(tracker))
+
+    def extract_faq_question(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> SlotValues:
+        # Facts stated without a question (通知说网站内容不合格): the question they imply.
+        if tracker.get_slot("faq_question") is None:
+            question = implied_question(tracker)
+            if question:
+                return {"faq_question": question}
+        return {}
 
     def extract_filing_date(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -98,6 +116,10 @@ class ValidateFaqForm(FormValidationAction):
         if requested not in ("filing_date", "filing_period") or intent in branches.FAQ_INTENTS:
             return {}
         text = latest_text(tracker)
+        # 6月1号那天 after 2010年: the day of the year named before, never of this year.
+        completed = complete_date(text, slot_before_this_turn(tracker, "filing_date"), clock.today())
+        if completed:
+            return {"filing_date": completed}
         reading = reading_of(text)
         if requested == "filing_period" and not (reading.period or reading.unknown):
             # An answer to "which of these periods?" such as 之后 (NLU may even have taken it
@@ -111,7 +133,7 @@ class ValidateFaqForm(FormValidationAction):
         if reading.periods or reading.unknown:
             return {"filing_date": text}
         if intent in ANSWER_INTENTS:
-            say(dispatcher, knowledge.prompt("filing_date_not_understood", text=text[:40]))
+            say(dispatcher, prompt_for(tracker, "filing_date_not_understood", text=text[:40]))
             return {requested: None}
         return {}
 
@@ -139,13 +161,13 @@ class ValidateFaqForm(FormValidationAction):
             if reading.periods or reading.unknown:
                 return {"filing_date": candidate, "filing_period": reading.period}
         if tracker.get_slot("requested_slot") in ("filing_date", "filing_period"):
-            say(dispatcher, knowledge.prompt("filing_date_not_understood", text=latest_text(tracker)[:40]))
+            say(dispatcher, prompt_for(tracker, "filing_date_not_understood", text=latest_text(tracker)[:40]))
         return {"filing_date": None}
 
     def extract_notice_type(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> SlotValues:
-        return _typed_answer("notice_type", choices.notice_type, dispatcher, tracker)
+        return _typed_answer("notice_type", dispatcher, tracker)
 
     def validate_notice_type(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -159,8 +181,9 @@ class ValidateFaqForm(FormValidationAction):
         yes_no = {"affirm": True, "deny": False}.get(latest_intent(tracker) or "")
         if yes_no is not None and tracker.get_slot("requested_slot") == "miit_has_record":
             if not has_entity(tracker, "miit_has_record"):
-                return {"miit_has_record": yes_no}
-        return _typed_answer("miit_has_record", choices.miit_has_record, dispatcher, tracker)
+                typed = choices.miit_has_record(latest_text(tracker))
+                return {"miit_has_record": yes_no if typed in (None, yes_no) else typed}
+        return _typed_answer("miit_has_record", dispatcher, tracker)
 
     def validate_miit_has_record(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -170,7 +193,7 @@ class ValidateFaqForm(FormValidationAction):
     def extract_miit_result(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> SlotValues:
-        return _typed_answer("miit_result", choices.miit_result, dispatcher, tracker)
+        return _typed_answer("miit_result", dispatcher, tracker)
 
     def validate_miit_result(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

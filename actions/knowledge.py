@@ -104,10 +104,23 @@ def answer_keys() -> list[str]:
     return list(_load("answers.yml"))
 
 
-def prompt(key: str, **values: str) -> Message:
+def prompt(key: str, english: bool = False, **values: str) -> Message:
+    """A prompt of prompts.yml; for a user who writes English, its `en` line comes first."""
     entry = _load("prompts.yml")[key]
     buttons = [dict(button) for button in entry.get("buttons", [])]
-    return Message(key, _fill(str(entry["text"]), values), buttons)
+    text = _fill(str(entry["text"]), values)
+    if english and entry.get("en"):
+        text = _fill(str(entry["en"]), values) + "\n" + text
+    return Message(key, text, buttons)
+
+
+def english_intro(question: str) -> Message | None:
+    """The one English sentence that names the question a Chinese answer belongs to."""
+    english = _load("english.yml")
+    title = english["questions"].get(question)
+    if title is None:
+        return None
+    return Message("english_intro", _fill(str(english["answer_intro"]), {"question": str(title)}), [])
 
 
 def period_labels() -> Mapping[str, str]:

@@ -69,9 +69,15 @@ T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
 HELDOUT_DIR = ROOT / "tests" / "heldout"
 MESSAGES_FILE = HELDOUT_DIR / "messages.yml"
-# Written from the FAQ and the contract alone, by a writer who saw neither data/nlu nor
-# messages.yml nor the model's errors: reported apart, never a target, never tuned on.
+# Written in session 3 from the FAQ and the contract alone; its errors were studied since (the
+# English questions it showed missing were added to data/), so it is a tuned set now.
 BLIND_FILE = HELDOUT_DIR / "blind.yml"
+# The blind set of issue 11: written by a helper that read only the FAQ and the contract, never
+# data/; never trained on, its errors not studied before a figure is quoted. The issue's targets.
+BLIND2_DIR = HELDOUT_DIR / "blind2"
+BLIND2_FILE = BLIND2_DIR / "first_messages.yml"
+BLIND2_CONVERSATIONS = BLIND2_DIR / "conversations.yml"
+TUNED_CONVERSATIONS = HELDOUT_DIR / "conversations.yml"
 DATES_FILE = HELDOUT_DIR / "dates.yml"
 NLU_DATA = ROOT / "data" / "nlu"
 DOMAIN = ROOT / "domain"
@@ -104,6 +110,19 @@ TARGETS = {
     "in_scope_fallback": 0.02,  # at most
     "dates": 1.0,
 }
+# Issue 11's bars, on the blind set (first messages and conversations).
+BLIND_TARGETS = {
+    "accuracy": 0.97,
+    "accuracy_zh": 0.98,
+    "accuracy_en": 0.90,
+    "macro_f1": 0.97,
+    "conversations": 0.97,
+    "harmful": 0,  # at most, first messages and conversations alike
+}
+# Confusions that send a user to a wrong or irreversible procedure (issue 11): 注销备案 answers
+# faq_unknown_filing, so taking any other question for it is harmful; Q5 and Q6 part ways.
+IRREVERSIBLE_INTENTS = ("faq_unknown_filing",)
+HARMFUL_SWAPS = (frozenset(("faq_access_cancelled_miit_has_record", "faq_access_cancelled_miit_no_record")),)
 MIN_MESSAGES = 150
 MIN_OUT_OF_SCOPE = 30
 MIN_DATES = 60
@@ -137,12 +156,27 @@ class DateCase:
     known_failure: str = ""
 
 
+LANGUAGE_TAGS = {"en": ("english",), "zh-hant": ("traditional",), "zh": ()}
+
+
 def load_messages(path: Path = MESSAGES_FILE) -> list[Example]:
+    """A held-out file: `tags` name the style, `lang` (blind2/) the language."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [
-        Example(str(item["text"]), str(item["intent"]), tuple(item.get("tags") or ()))
+        Example(
+            str(item["text"]),
+            str(item["intent"]),
+            tuple(item.get("tags") or ()) + LANGUAGE_TAGS.get(str(item.get("lang", "zh")), ()),
+        )
         for item in data["messages"]
     ]
+
+
+def is_harmful(gold: str, predicted: str) -> bool:
+    """Whether acting on `predicted` for a message meaning `gold` sends the user the wrong way."""
+    if predicted == gold:
+        return False
+    return predicted in IRREVERSIBLE_INTENTS or frozenset((gold, predicted)) in HARMFUL_SWAPS
 
 
 def load_dates(path: Path = DATES_FILE) -> tuple[datetime.date, list[DateCase]]:
@@ -416,6 +450,7 @@ def metrics(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
             else 0.0
         ),
         "in_scope_fallback": sum(p == FALLBACK for p in in_scope) / len(in_scope) if in_scope else 0.0,
+        "harmful": sum(is_harmful(g, p) for g, p in zip(gold, predicted, strict=True)),
         "per_intent": classification_report(
             gold, predicted, labels=labels, output_dict=True, zero_division=0
         ),
@@ -498,6 +533,9 @@ def format_table(rows: Sequence[dict[str, Any]]) -> str:
         ("OOS recall", "oos_recall", "{:.3f}"),
         ("OOS no FAQ", "oos_no_faq_answer", "{:.3f}"),
         ("in-scope fallback", "in_scope_fallback", "{:.3f}"),
+        ("harmful", "harmful", "{}"),
+        ("zh acc.", "accuracy_zh", "{:.3f}"),
+        ("en acc.", "accuracy_en", "{:.3f}"),
         ("train s", "train_seconds", "{:.0f}"),
     ]
     cells = [[title for title, _, _ in columns]]
@@ -590,7 +628,7 @@ def plot_confidences(examples: Sequence[Example], predictions: Predictions, path
 def fallback_config(config: Path) -> dict[str, Any]:
     data = yaml.safe_load(config.read_text(encoding="utf-8"))
     for item in data.get("pipeline") or []:
-        if item.get("name") == "FallbackClassifier":
+        if str(item.get("name", "")).endswith("FallbackClassifier"):
             return item
     return {}
 
@@ -626,27 +664,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         "to show how much it varies; a few minutes each",
     )
     parser.add_argument("--reports", type=Path, default=REPORTS)
+    parser.add_argument(
+        "--conversation-model",
+        type=Path,
+        default=ROOT / "models" / "icp-assistant.tar.gz",
+        help="the full model (`make train`) the conversations are played against",
+    )
+    parser.add_argument("--no-conversations", action="store_true", help="skip the conversations")
+    parser.add_argument(
+        "--no-blind",
+        action="store_true",
+        help="leave the blind set out (while developing: a score looked at after every change tunes on it)",
+    )
     args = parser.parse_args(argv)
     os.chdir(ROOT)  # config.yml names data/jieba relative to the project
 
     examples = load_messages()
-    blind = load_messages(BLIND_FILE) if BLIND_FILE.exists() else []
+    tuned2 = load_messages(BLIND_FILE) if BLIND_FILE.exists() else []
+    blind = load_messages(BLIND2_FILE) if BLIND2_FILE.exists() and not args.no_blind else []
     today, date_cases = load_dates()
     training = training_examples()
-    leaked = overlap(examples + blind, training)
+    leaked = overlap(examples + tuned2 + blind, training)
     counts = Counter(e.intent for e in examples)
     print(
-        f"held-out: {len(examples)} messages ({counts[OUT_OF_SCOPE]} out of scope), "
+        f"held-out: {len(examples)} + {len(tuned2)} tuned and {len(blind)} blind messages, "
         f"{len(date_cases)} dates; training: {len(training)} examples; overlap: {len(leaked)}"
     )
     if leaked:
         print("held-out messages that are training examples:", *leaked, sep="\n  ")
         return 2
 
-    texts = [e.text for e in examples]
-    gold = [e.intent for e in examples]
-    # Each system parses both sets in one go; split() parts them again.
-    both = texts + [e.text for e in blind]
+    sets = [examples, tuned2, blind]
+    both = [e.text for part in sets for e in part]
     systems: list[Predictions] = []
     with tempfile.TemporaryDirectory(prefix="evaluate-") as tmp:
         out = Path(tmp)
@@ -665,34 +714,29 @@ def main(argv: Sequence[str] | None = None) -> int:
                 systems.append(rasa_default(both, out, BASELINE_CACHE, reuse=False, seed=seed))
     print("training the TF-IDF logistic regression ...", flush=True)
     systems.append(tfidf_logreg(training, both))
-    parts = [split(system, len(texts)) for system in systems]
-    systems = [held_out for held_out, _ in parts]
-    blind_systems = [blind_part for _, blind_part in parts]
-
-    rows = []
-    for system in systems:
-        row = metrics(gold, system.intents)
-        row.update(name=system.name, train_seconds=system.train_seconds)
-        rows.append(row)
-
-    blind_rows = []
-    for system in blind_systems:
-        row = metrics([e.intent for e in blind], system.intents) if blind else {}
-        row.update(name=system.name, train_seconds=system.train_seconds)
-        blind_rows.append(row)
+    parts = [split_many(system, [len(part) for part in sets]) for system in systems]
+    systems = [by_set[0] for by_set in parts]
+    tables = [table(part, [by_set[index] for by_set in parts]) for index, part in enumerate(sets)]
+    rows, tuned2_rows, blind_rows = tables
 
     dates = date_results(today, date_cases)
     dates_right = sum(d["got"] == d["expected"] for d in dates)
     dates_accuracy = dates_right / len(dates)
 
-    print()
+    print(
+        f"\ntuned set ({MESSAGES_FILE.relative_to(ROOT)}, {len(examples)} messages; the targets of issue 6):"
+    )
     print(format_table(rows))
-    print()
+    if tuned2:
+        print(
+            f"\ntuned set ({BLIND_FILE.relative_to(ROOT)}, {len(tuned2)} messages; "
+            "blind once, its errors studied since):"
+        )
+        print(format_table(tuned2_rows))
     if blind:
-        print(f"blind set ({BLIND_FILE.relative_to(ROOT)}, {len(blind)} messages; reported, not a target):")
+        print(f"\nBLIND set ({BLIND2_FILE.relative_to(ROOT)}, {len(blind)} messages; issue 11's targets):")
         print(format_table(blind_rows))
-        print()
-    print(f"date table: {dates_right}/{len(dates)} right ({dates_accuracy:.3f})")
+    print(f"\ndate table: {dates_right}/{len(dates)} right ({dates_accuracy:.3f})")
     for d in dates:
         if d["got"] != d["expected"]:
             note = f"  [known: {d['known_failure']}]" if d["known_failure"] else ""
@@ -701,18 +745,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     project = systems[0]
     styles = per_tag_accuracy(examples, project.intents)
     print(
-        "\nproject accuracy by style: "
+        "\nproject accuracy by style (tuned set): "
         + ", ".join(f"{t} {v['accuracy']:.2f} (n={v['n']})" for t, v in styles.items())
     )
-    wrong = errors(examples, project)
-    if wrong:
-        print(f"\nproject errors ({len(wrong)}):")
-        for error in wrong:
-            print(f"  {error['text']}  {error['gold']} -> {error['predicted']} ({error['confidence']})")
+    tuned_project = parts[0][1]
+    for name, part, predictions in (
+        ("tuned set", examples, project),
+        ("second tuned set", tuned2, tuned_project),
+    ):
+        wrong = errors(part, predictions)
+        if wrong:
+            print(f"\nproject errors on the {name} ({len(wrong)}):")
+            for error in wrong:
+                print(f"  {error['text']}  {error['gold']} -> {error['predicted']} ({error['confidence']})")
+
+    conversation_report: dict[str, Any] = {}
+    if not args.no_conversations:
+        conversation_report = play_conversations(args.conversation_model, blind=not args.no_blind)
 
     args.reports.mkdir(parents=True, exist_ok=True)
     plot_confusion(
-        gold, project.intents, "project pipeline on the held-out set", args.reports / "confusion_matrix.png"
+        [e.intent for e in examples],
+        project.intents,
+        "project pipeline on the held-out set",
+        args.reports / "confusion_matrix.png",
     )
     plot_confidences(
         examples, project, args.reports / "confidence_histogram.png", fallback_config(args.config)
@@ -720,23 +776,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = {
         "held_out": {"messages": len(examples), "out_of_scope": counts[OUT_OF_SCOPE], "dates": len(dates)},
         "definitions": __doc__.split("Definitions (the same everywhere):")[1].strip(),
-        "systems": {
-            row["name"]: {
-                **{k: v for k, v in row.items() if k != "name"},
-                "per_tag": per_tag_accuracy(examples, system.intents),
-                "errors": errors(examples, system),
-            }
-            for row, system in zip(rows, systems, strict=True)
-        },
-        "blind": {
-            row["name"]: {
-                **{k: v for k, v in row.items() if k != "name"},
-                "errors": errors(blind, system),
-            }
-            for row, system in zip(blind_rows, blind_systems, strict=True)
-        }
-        if blind
-        else {},
+        "systems": report_rows(rows, examples, [by_set[0] for by_set in parts]),
+        "tuned2": report_rows(tuned2_rows, tuned2, [by_set[1] for by_set in parts]) if tuned2 else {},
+        # Not printed: reading the blind set's errors would make it a tuned set (issue 11).
+        "blind": report_rows(blind_rows, blind, [by_set[2] for by_set in parts]) if blind else {},
+        "conversations": conversation_report,
         "dates": {"accuracy": dates_accuracy, "cases": dates},
     }
     (args.reports / "intent_report.json").write_text(
@@ -754,13 +798,131 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"min {accuracies[0]:.3f}, median {statistics.median(accuracies):.3f}, max {accuracies[-1]:.3f}; "
             f"the project is ahead (accuracy and macro-F1) of {ahead} of them"
         )
-    # The targets compare with the baselines the issue names; the other seeds are information.
+    # The targets compare with the baselines the issues name; the other seeds are information.
     failed = targets_met(rows[0], [row for row in rows[1:] if row["name"] not in extra], dates_accuracy)
+    if blind:
+        failed += [
+            f"blind: {miss}"
+            for miss in blind_targets_met(
+                blind_rows[0],
+                [row for row in blind_rows[1:] if row["name"] not in extra],
+                conversation_report.get("blind"),
+            )
+        ]
     if failed:
         print("\ntargets missed:", *failed, sep="\n  ")
         return 1
     print("\nall targets met")
     return 0
+
+
+def split_many(predictions: Predictions, sizes: Sequence[int]) -> list[Predictions]:
+    """The predictions of consecutive sets of the given sizes."""
+    parts = []
+    for size in sizes:
+        first, predictions = split(predictions, size)
+        parts.append(first)
+    return parts
+
+
+def table(examples: Sequence[Example], systems: Sequence[Predictions]) -> list[dict[str, Any]]:
+    """One row per system, with the accuracy in Chinese and in English apart."""
+    rows = []
+    for system in systems:
+        row = metrics([e.intent for e in examples], system.intents) if examples else {}
+        english = [i for i, e in enumerate(examples) if "english" in e.tags]
+        chinese = [i for i, e in enumerate(examples) if "english" not in e.tags]
+        for key, chosen in (("accuracy_en", english), ("accuracy_zh", chinese)):
+            if chosen:
+                row[key] = sum(system.intents[i] == examples[i].intent for i in chosen) / len(chosen)
+        row.update(name=system.name, train_seconds=system.train_seconds)
+        rows.append(row)
+    return rows
+
+
+def report_rows(
+    rows: Sequence[dict[str, Any]], examples: Sequence[Example], systems: Sequence[Predictions]
+) -> dict[str, Any]:
+    return {
+        row["name"]: {**{k: v for k, v in row.items() if k != "name"}, "errors": errors(examples, system)}
+        for row, system in zip(rows, systems, strict=True)
+    }
+
+
+def blind_targets_met(
+    project: dict[str, Any], baselines: Sequence[dict[str, Any]], conversations: dict[str, Any] | None
+) -> list[str]:
+    """Issue 11's targets on the blind set that failed, as sentences."""
+    failed = [
+        f"{key} {project.get(key, 0.0):.3f} < {BLIND_TARGETS[key]}"
+        for key in ("accuracy", "accuracy_zh", "accuracy_en", "macro_f1")
+        if project.get(key, 0.0) < BLIND_TARGETS[key]
+    ]
+    if project["harmful"] > BLIND_TARGETS["harmful"]:
+        failed.append(f"{project['harmful']} harmful confusions among first messages")
+    for baseline in baselines:
+        failed += [
+            f"{key} {project[key]:.3f} not ahead of {baseline['name']} {baseline[key]:.3f}"
+            for key in behind_on(project, baseline)
+        ]
+    if conversations is not None:
+        if conversations["pass_rate"] < BLIND_TARGETS["conversations"]:
+            failed.append(
+                f"conversations {conversations['pass_rate']:.3f} < {BLIND_TARGETS['conversations']}"
+            )
+        if conversations["harmful"] > BLIND_TARGETS["harmful"]:
+            failed.append(f"{conversations['harmful']} harmful conversations")
+    return failed
+
+
+def play_conversations(model: Path, blind: bool = True) -> dict[str, Any]:
+    """The tuned and the blind conversations against the real servers on `model`."""
+    from scripts import conversations
+    from scripts.processes import Servers
+
+    sets = [("tuned", TUNED_CONVERSATIONS)] + ([("blind", BLIND2_CONVERSATIONS)] if blind else [])
+    sets = [(name, path) for name, path in sets if path.exists()]
+    if not sets or not model.exists():
+        print(f"\nconversations: skipped (no model at {model}: run `make train`)")
+        return {}
+    print(f"\nplaying conversations against the real servers ({model.name}) ...", flush=True)
+    report: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="evaluate-servers-") as tmp:
+        env = {"RATE_LIMIT_PER_SENDER_PER_MINUTE": "0", "RATE_LIMIT_PER_ADDRESS_PER_MINUTE": "0"}
+        servers = Servers(Path(tmp), model=model, extra_env=env)
+        try:
+            servers.start()
+            for name, path in sets:
+                outcomes = conversations.run_all(conversations.load(path), servers.say)
+                report[name] = conversations.summary(outcomes) | {
+                    "outcomes": [
+                        {
+                            "name": o.conversation.name,
+                            "lang": o.conversation.lang,
+                            "passed": o.passed,
+                            "harmful": o.harmful,
+                            "answer": list(o.answer),
+                            "expect": list(o.conversation.expect),
+                            "failure": o.failure,
+                            "transcript": o.transcript,
+                        }
+                        for o in outcomes
+                    ]
+                }
+        finally:
+            servers.stop()
+    print("conversations  set    n  passed  pass rate  harmful  clarified")
+    for name, result in report.items():
+        print(
+            f"               {name:5}  {result['conversations']:>3}  {result['passed']:>6}  "
+            f"{result['pass_rate']:>9.3f}  {result['harmful']:>7}  {result['clarified']:>9}"
+        )
+    for outcome in report.get("tuned", {}).get("outcomes", []):
+        if not outcome["passed"]:
+            print(
+                f"  tuned conversation failed: {outcome['name']}: {outcome['failure'] or outcome['answer']}"
+            )
+    return report
 
 
 if __name__ == "__main__":
