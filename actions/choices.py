@@ -54,8 +54,8 @@ NOTICE_TYPE_STRONG: Patterns = {
 }  # fmt: skip
 
 NOTICE_TYPE_WEAK: Patterns = {
-    "website_content_unqualified": (r"内容", r"content", r"网站的问题"),
-    "filing_info_unqualified": (r"信息", r"资料", r"主体", r"info", r"details"),
+    "website_content_unqualified": (r"内容", r"\bcontent\b", r"网站的问题"),
+    "filing_info_unqualified": (r"信息", r"资料", r"主体", r"\binfo(?:rmation)?\b", r"\bdetails\b"),
 }
 
 MIIT_HAS_RECORD_STRONG: Patterns = {
@@ -176,6 +176,8 @@ def _read(text: Any, exact: Sequence[Any], strong: Patterns, weak: Patterns | No
     folded = fold(text)
     if folded in exact:
         return folded
+    if folded.startswith("/"):
+        return None  # a button's payload with a value no button sends: not words to read
     values = evidence(folded, strong)
     if not values and weak is not None:
         values = evidence(folded, weak)

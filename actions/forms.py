@@ -76,7 +76,7 @@ def _validated_choice(
         return {slot: None}
     choice = read(value)
     if tracker.get_slot("requested_slot") == slot:
-        typed = read(latest_text(tracker), requested=False)
+        typed = read(latest_text(tracker))
         if choice is None or (typed is not None and typed != choice):
             choice = typed if choice is None else None
         if choice is None:

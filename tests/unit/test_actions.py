@@ -11,7 +11,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge
-from actions.answers import ActionAnswerFaq, ActionAskFilingDate, ActionAskFilingPeriod, ActionAskMiitResult
+from actions.answers import (
+    ActionAnswerFaq,
+    ActionAskFilingDate,
+    ActionAskFilingPeriod,
+    ActionAskMiitResult,
+    ActionRestart,
+)
 from actions.forms import ValidateFaqForm
 from tests.conftest import ROOT
 
@@ -58,6 +64,13 @@ def run(action: Any, tracker: Tracker) -> tuple[dict[str, Any], list[dict[str, A
     events = asyncio.run(action.run(dispatcher, tracker, domain()))
     slots = {event["name"]: event["value"] for event in events if event["event"] == "slot"}
     return slots, dispatcher.messages
+
+
+def run_events(action: Any, tracker: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Runs an action; returns the events it returned and the messages it sent."""
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, domain()))
+    return events, dispatcher.messages
 
 
 def entity(name: str, value: str) -> dict[str, Any]:
@@ -309,3 +322,126 @@ def test_the_date_question_offers_every_period_and_dont_remember() -> None:
 def test_with_no_question_yet_the_topics_are_offered() -> None:
     _, messages = run(ActionAnswerFaq(), tracker("2013年"))
     assert messages[0]["response"] == "utter_topics"
+
+
+# --- what strangers write (issue 11) --------------------------------------------------------
+
+
+def test_a_day_after_a_year_is_a_day_of_that_year_not_of_this_one() -> None:
+    slots, _ = form(
+        "6月1号那天",
+        faq_question="faq_view_filing",
+        filing_date="2010年",
+        requested_slot="filing_period",
+        history=[{"event": "slot", "name": "filing_date", "value": "2010年"}],
+    )
+    assert slots["filing_date"] == "2010年6月1号那天"
+    assert slots["filing_period"] == "2010_06_01_to_2017_01_31"
+
+
+def test_facts_stated_without_a_question_select_the_question() -> None:
+    slots, _ = form("阿里云通知说我们网站内容有问题", faq_question=None)
+    assert slots["faq_question"] == "faq_modify_filing"
+    assert slots["notice_type"] == "website_content_unqualified"
+    slots, _ = form("阿里云把我们取消接入了，通管局网站上备案号还在", faq_question=None)
+    assert slots["faq_question"] == "faq_access_cancelled"
+    assert slots["miit_has_record"] is True
+    assert slots["requested_slot"] is None
+
+
+def test_a_date_alone_selects_no_question() -> None:
+    slots, _ = form("2013年", faq_question=None)
+    assert "faq_question" not in slots
+
+
+def test_facts_given_with_the_question_are_not_asked_for() -> None:
+    slots, _ = form(
+        "取消接入了，部里还能搜到备案号，怎么办",
+        intent="faq_access_cancelled",
+        faq_question="faq_access_cancelled",
+        this_turn={"faq_question": "faq_access_cancelled"},
+    )
+    assert slots["miit_has_record"] is True
+    assert slots["requested_slot"] is None
+
+
+def test_the_answer_in_own_words_inside_the_form_is_taken() -> None:
+    slots, messages = form(
+        "公司名能搜到，但是名下一个网站都没有",
+        faq_question="faq_access_cancelled_miit_no_record",
+        requested_slot="miit_result",
+    )
+    assert slots["miit_result"] == "entity_without_website"
+    assert messages == []
+
+
+def test_an_entity_the_words_contradict_is_not_guessed_at() -> None:
+    slots, messages = form(
+        "已经不能查到了",
+        entities=[entity("miit_has_record", "能查到")],
+        faq_question="faq_access_cancelled",
+        requested_slot="miit_has_record",
+        miit_has_record=True,
+        this_turn={"miit_has_record": True},
+    )
+    assert slots["miit_has_record"] is None
+    assert messages[0]["knowledge"] == "please_choose"
+
+
+def test_an_unclear_answer_is_asked_again_with_the_buttons() -> None:
+    slots, messages = form("我也说不好", faq_question="faq_modify_filing", requested_slot="notice_type")
+    assert slots["notice_type"] is None
+    assert messages[0]["knowledge"] == "please_choose"
+
+
+def test_an_answer_nlu_took_for_another_question_answers_the_form_instead() -> None:
+    # 注销备案 (faq_unknown_filing's answer) must not go to a user who said the record is still there.
+    slots, messages = run(
+        ActionAnswerFaq(),
+        tracker(
+            "部里网站上还显示着我们的备案号",
+            intent="faq_unknown_filing",
+            faq_question="faq_access_cancelled",
+            requested_slot="miit_has_record",
+        ),
+    )
+    assert slots == {"miit_has_record": True}
+    assert messages == []
+
+
+def test_a_real_other_question_in_the_form_is_still_answered() -> None:
+    _, messages = run(
+        ActionAnswerFaq(),
+        tracker(
+            "通知里的备案信息我不认识怎么办",
+            intent="faq_unknown_filing",
+            faq_question="faq_access_cancelled",
+            requested_slot="miit_has_record",
+        ),
+    )
+    assert messages[0]["knowledge"] == "unknown_filing"
+
+
+def test_an_english_question_gets_one_english_sentence_then_the_source_text() -> None:
+    events = [{"event": "user", "text": "Why is there a filing verification?"}]
+    _, messages = run(
+        ActionAnswerFaq(),
+        tracker("Why is there a filing verification?", "faq_why_verification", events=events),
+    )
+    assert [m["knowledge"] for m in messages] == ["english_intro", "why_verification"]
+    assert "Why is there an ICP filing information verification?" in messages[0]["text"]
+    assert messages[1]["text"] == knowledge.answer("why_verification").text
+
+
+def test_english_users_get_bilingual_prompts() -> None:
+    events = [{"event": "user", "text": "I forgot my account"}]
+    _, messages = run(ActionAskFilingDate(), tracker("I forgot my account", events=events))
+    assert messages[0]["text"].startswith("When was your ICP filing submitted?")
+    assert knowledge.prompt("ask_filing_date").text in messages[0]["text"]
+
+
+def test_restart_says_so_and_restarts() -> None:
+    events, messages = run_events(ActionRestart(), tracker("/restart", "restart"))
+    assert [e["event"] for e in events] == ["restart"]
+    assert messages[0]["knowledge"] == "restarted"
+    assert messages[1]["response"] == "utter_topics"

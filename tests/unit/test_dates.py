@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from actions.dates import PERIODS, DateReading, read_filing_date
+from actions.dates import PERIODS, DateReading, complete_date, read_filing_date
 
 TODAY = datetime.date(2026, 11, 29)
 
@@ -328,3 +328,61 @@ def test_a_month_or_day_of_no_year_named_is_no_date(text: str) -> None:
 )
 def test_a_month_and_day_with_a_year_still_reads(text: str, expected: tuple[str, ...]) -> None:
     assert read_filing_date(text, TODAY).periods == expected
+
+
+# --- English dates, and dates completed by an earlier answer ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("before June 1st, 2010", ("before_2010_06_01",)),
+        ("March 2016", (MIDDLE,)),
+        ("in 2012", (MIDDLE,)),
+        ("after January 31, 2017", ("after_2017_01_31",)),
+        ("three years ago", ("after_2017_01_31",)),
+        ("last year", ("after_2017_01_31",)),
+        ("it may be 2009", ("before_2010_06_01",)),  # "may" alone is no month
+        ("the 1st of June", ()),  # no year: asked again, never this year
+        ("上半年", ()),
+    ],
+)
+def test_english_and_yearless_expressions(text: str, expected: tuple[str, ...]) -> None:
+    assert read_filing_date(text, TODAY).periods == expected
+
+
+def test_english_not_remembering() -> None:
+    assert read_filing_date("I don't remember", TODAY).unknown
+
+
+@pytest.mark.parametrize(
+    ("text", "earlier", "expected"),
+    [
+        ("6月1号那天", "2010年", (MIDDLE,)),
+        ("5月", "2010年", ("before_2010_06_01",)),
+        ("那年10月", "10年", (MIDDLE,)),
+        ("the 1st of June", "2010", (MIDDLE,)),
+        ("1月底", "2017年", (MIDDLE,)),
+        ("上半年", "2010年", ("before_2010_06_01", MIDDLE)),
+    ],
+)
+def test_a_partial_date_completes_the_year_given_before(
+    text: str, earlier: str, expected: tuple[str, ...]
+) -> None:
+    completed = complete_date(text, earlier, TODAY)
+    assert completed is not None
+    assert read_filing_date(completed, TODAY).periods == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "earlier"),
+    [
+        ("去年", "2010年"),
+        ("2012年3月", "2010年"),
+        ("之后", "2010年"),
+        ("6月", None),
+        ("6月", "2010年或2011年"),
+    ],
+)
+def test_only_a_yearless_date_part_after_one_year_is_completed(text: str, earlier: str | None) -> None:
+    assert complete_date(text, earlier, TODAY) is None

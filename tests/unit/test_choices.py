@@ -1,0 +1,89 @@
+"""Typed answers to the assistant's multiple-choice questions: one value or none, never a guess."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions import choices
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("website_content_unqualified", "website_content_unqualified"),
+        ("通知上写的是内容有问题", "website_content_unqualified"),
+        ("网站内容和备案信息不符", "website_content_unqualified"),
+        ("網站內容不合格", "website_content_unqualified"),
+        ("the website content is non-compliant", "website_content_unqualified"),
+        ("备案信息不合格", "filing_info_unqualified"),
+        ("主体信息填错了", "filing_info_unqualified"),
+        ("our filing information is incorrect", "filing_info_unqualified"),
+        ("内容", "website_content_unqualified"),  # as the answer to the question asked
+        ("不知道", None),
+        ("内容和信息都有问题", None),  # both: ask again
+    ],
+)
+def test_notice_type_in_the_users_words(text: str, value: str | None) -> None:
+    assert choices.notice_type(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("部里的网站上还显示着我们的备案号", True),
+        ("管局那边备案号还在", True),
+        ("没被注销，还能搜到", True),
+        ("the ministry site still shows our record", True),
+        ("有", True),
+        ("被清掉了", False),
+        ("不能查到了", False),
+        ("通管局网站显示未备案", False),
+        ("it's gone from the MIIT site", False),
+        ("没有", False),
+        ("不知道", None),
+        ("能查到主体，但网站的备案查不到", None),  # both said: ask
+    ],
+)
+def test_whether_miit_still_has_the_record_in_the_users_words(text: str, value: bool | None) -> None:
+    assert choices.miit_has_record(text) is value
+
+
+def test_unasked_only_words_about_the_record_count() -> None:
+    assert choices.miit_has_record("取消接入了，工信部还能查到备案", requested=False) is True
+    assert choices.miit_has_record("取消接入后网站没了", requested=False) is None
+    assert choices.miit_has_record("有", requested=False) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("存在无网站信息的主体信息", "entity_without_website"),
+        ("公司名能搜到，但是下面一个网站都没有", "entity_without_website"),
+        ("公司下没有其他网站", "entity_without_website"),
+        ("the company is there but no website", "entity_without_website"),
+        ("公司下面另外两个网站还备着案", "entity_with_other_websites"),
+        ("our other two sites are still filed under the company", "entity_with_other_websites"),
+        ("单位名称搜不到任何东西", "no_record"),
+        ("什么都没查到", "no_record"),
+        ("nothing found", "no_record"),
+        ("查了", None),
+    ],
+)
+def test_the_miit_query_result_in_the_users_words(text: str, value: str | None) -> None:
+    assert choices.miit_result(text) == value
+
+
+def test_a_query_result_is_never_read_from_a_message_that_was_not_asked_for_it() -> None:
+    # 工信部查不到 says MIIT lost the filing (Q6), not what a query by the 主办单位 name showed.
+    assert choices.miit_result("工信部查不到备案了", requested=False) is None
+
+
+def test_the_longest_overlapping_evidence_wins() -> None:
+    assert choices.evidence("没被注销", choices.MIIT_HAS_RECORD_STRONG) == {True}
+    assert choices.evidence("不能查到", choices.MIIT_HAS_RECORD_STRONG) == {False}
+
+
+def test_english_period_choices() -> None:
+    offered = ["before_2010_06_01", "2010_06_01_to_2017_01_31"]
+    assert choices.pick_period("the later one, after", offered) == "2010_06_01_to_2017_01_31"
+    assert choices.pick_period("before", offered) == "before_2010_06_01"

@@ -1,0 +1,52 @@
+"""The fallback classifier asks more readily between the intents whose confusion does harm."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.exceptions import InvalidConfigException
+from rasa.shared.nlu.training_data.message import Message
+
+from components.fallback import HarmAwareFallbackClassifier, harmful_pairs
+
+FAQ = ["faq_view_filing", "faq_unknown_filing", "faq_access_cancelled_miit_has_record"]
+
+
+def classify(first: tuple[str, float], second: tuple[str, float]) -> str:
+    component = HarmAwareFallbackClassifier(
+        {
+            **HarmAwareFallbackClassifier.get_default_config(),
+            "threshold": 0.3,
+            "ambiguity_threshold": 0.05,
+            "harmful_ambiguity_threshold": 0.2,
+            "harmful_pairs": [["faq_unknown_filing", "*"]],
+            "faq_intents": FAQ,
+        }
+    )
+    ranking = [{"name": name, "confidence": confidence} for name, confidence in (first, second)]
+    message = Message(data={"text": "x", "intent": dict(ranking[0]), "intent_ranking": ranking})
+    component.process([message])
+    return message.get("intent")["name"]
+
+
+def test_a_harmful_pair_closer_than_its_margin_asks() -> None:
+    assert classify(("faq_unknown_filing", 0.55), ("faq_view_filing", 0.40)) == "nlu_fallback"
+    assert classify(("faq_view_filing", 0.55), ("faq_unknown_filing", 0.40)) == "nlu_fallback"
+
+
+def test_a_harmless_pair_needs_only_rasas_margin() -> None:
+    assert (
+        classify(("faq_view_filing", 0.55), ("faq_access_cancelled_miit_has_record", 0.40))
+        == "faq_view_filing"
+    )
+
+
+def test_a_harmful_pair_far_enough_apart_is_answered() -> None:
+    assert classify(("faq_unknown_filing", 0.75), ("faq_view_filing", 0.20)) == "faq_unknown_filing"
+
+
+def test_pairs_are_expanded_and_checked() -> None:
+    assert frozenset(("faq_unknown_filing", "faq_view_filing")) in harmful_pairs(
+        [["faq_unknown_filing", "*"]], FAQ
+    )
+    with pytest.raises(InvalidConfigException):
+        harmful_pairs([["faq_unknown_filing"]], FAQ)
