@@ -133,6 +133,26 @@ MIIT_RESULT_STRONG: Patterns = {
 }  # fmt: skip
 
 
+# Said in a message that starts a question: the query result with the 主办单位 named.
+MIIT_RESULT_UNASKED: Patterns = {
+    "entity_without_website": (
+        r"存在无网站信息的主体信息", r"无网站信息的主体", r"只有主体", r"只剩(?:下)?主体", r"仅有主体",
+        r"光有主体", rf"{_ENTITY}{_STOP}{{0,10}}(?:没有|没|无|不见){_STOP}{{0,6}}{_SITE}",
+        rf"{_ENTITY}.{{0,40}}(?:but|with|and)\s+(?:no|without)\s+(?:\w+\s+)?{_SITE}",
+    ),
+    "entity_with_other_websites": (
+        r"存在备案主体信息，且有其他网站备案信息", r"有其他网站备案信息",
+        rf"{_ENTITY}{_STOP}{{0,10}}(?<!没)(?:还有|有)(?:其他|其它|别的|另外的?|另外\S{{1,2}}个)\S{{0,4}}{_SITE}",
+        rf"{_ENTITY}.{{0,40}}(?:other|another|more)\s+(?:\w+\s+)?{_SITE}",
+    ),
+    "no_record": (
+        rf"(?:用|按|拿|以)?{_ENTITY}(?:名称|名)?{_STOP}{{0,6}}(?:也|都)?"
+        r"(?:查不到|搜不到|查无|什么都没|啥都没|没有任何|一条都没有|什么也没)",
+        rf"{_ENTITY}.{{0,30}}(?:nothing|no\s+(?:record|result|filing)s?|not\s+found)",
+    ),
+}  # fmt: skip
+
+
 @functools.cache
 def _t2s() -> Any:
     from actions.dates import _jionlp
@@ -189,11 +209,9 @@ def notice_type(text: Any, requested: bool = True) -> str | None:
 
 
 def miit_result(text: Any, requested: bool = True) -> str | None:
-    """Only when asked: outside that question, 查不到 says that MIIT lost the filing, not what a
-    query by the 主办单位 name showed."""
-    if not requested:
-        return None
-    return _read(text, MIIT_RESULTS, MIIT_RESULT_STRONG, None)
+    """Unasked, only words about the 主办单位 count: 工信部查不到 alone says that MIIT lost the
+    filing (the premise of the question), not what a query by the 主办单位 name showed."""
+    return _read(text, MIIT_RESULTS, MIIT_RESULT_STRONG if requested else MIIT_RESULT_UNASKED, None)
 
 
 def miit_has_record(value: Any, requested: bool = True) -> bool | None:

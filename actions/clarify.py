@@ -2,7 +2,8 @@
 
 The FallbackClassifier (config.yml) turns a message into ``nlu_fallback`` when the best intent's
 confidence is low or the two best intents are too close to tell apart. Instead of guessing, this
-action offers the two best intents as buttons, when both are FAQ questions, with the words the
+action offers the FAQ questions among the two best intents (and the one the facts the user
+stated imply) as buttons, with the words the
 topics menu (``utter_topics`` in domain/conversation.yml) already uses for them; a click sends the
 intent, as a topic button does. Anything else (small talk, out of scope, a date) gets the usual
 request to rephrase, ``utter_default``.
@@ -17,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.branches import FAQ_INTENTS
+from actions.conversation import implied_question
 
 TOPICS = "utter_topics"
 FALLBACK_INTENT = "nlu_fallback"
@@ -60,8 +62,13 @@ class ActionAskWhichQuestion(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         titles = question_titles(domain)
-        candidates = best_two(tracker)
-        if len(candidates) == 2 and all(intent in titles for intent in candidates):
+        # The FAQ questions among the two closest, and the one the facts stated imply
+        # (阿里云通知说网站内容不合格 may sit between inform and faq_modify_filing).
+        closest = best_two(tracker)
+        candidates = closest if len(closest) == 2 and all(intent in titles for intent in closest) else []
+        implied = implied_question(tracker)
+        candidates = list(dict.fromkeys([*candidates, *([implied] if implied in titles else [])]))
+        if candidates:
             dispatcher.utter_message(
                 text=_topics(domain).get("text"),
                 buttons=[{"title": titles[intent], "payload": f"/{intent}"} for intent in candidates],

@@ -217,13 +217,14 @@ def _normalize(text: str, today: datetime.date) -> str:
     text = _jionlp().tra2sim(text, mode="char")
     text = _CN_NUMBER_RE.sub(_cn_number_to_arabic, text)
     text = _TWO_DIGIT_YEAR_RE.sub(lambda m: _expand_two_digit_year(m, today), text)
-    # jionlp reads 同年/当年 as this year. They repeat the year named ("2013年成立，同年备案"),
-    # or, with none named ("当年备案的", back then), say no year at all: the form asks again.
+    # jionlp reads 同年/当年 (and 当天/那天) as this year or today. They repeat the year named
+    # ("2013年成立，同年备案"), or, with none named ("当年备案的", back then), say no year at
+    # all: the form asks again.
     text = _SAME_YEAR_RE.sub("", text)
     return _YEARS_AGO_WITH_YI_RE.sub(r"\1年前", text)
 
 
-_SAME_YEAR_RE = re.compile(r"同年|当年|同一年|那一年|那年")
+_SAME_YEAR_RE = re.compile(r"同年|当年|同一年|那一年|那年|当天|那天|那一天|同一天|当日")
 
 
 # --------------------------------------------------------------------------

@@ -40,8 +40,8 @@ def _typed_answer(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker)
     Returns nothing when the words say nothing of the slot, so the rules take over (another
     FAQ question, small talk); asks again with the buttons when an answer says nothing clear.
     """
-    if has_entity(tracker, slot):
-        return {}
+    if has_entity(tracker, slot) and tracker.get_slot(slot) is not None:
+        return {}  # Rasa's mapping took it; validate_<slot> checks it against the words
     read = choices.READERS[slot]
     text = latest_text(tracker)
     intent = latest_intent(tracker)

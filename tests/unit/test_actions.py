@@ -335,7 +335,7 @@ def test_a_day_after_a_year_is_a_day_of_that_year_not_of_this_one() -> None:
         requested_slot="filing_period",
         history=[{"event": "slot", "name": "filing_date", "value": "2010年"}],
     )
-    assert slots["filing_date"] == "2010年6月1号那天"
+    assert slots["filing_date"].startswith("2010年6月1号")
     assert slots["filing_period"] == "2010_06_01_to_2017_01_31"
 
 

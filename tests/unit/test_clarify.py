@@ -97,3 +97,11 @@ def test_the_rules_route_nlu_fallback_to_it_outside_the_form() -> None:
     rules = yaml.safe_load((ROOT / "data" / "rules" / "chitchat.yml").read_text(encoding="utf-8"))["rules"]
     steps = [rule["steps"] for rule in rules if "condition" not in rule]
     assert [{"intent": "nlu_fallback"}, {"action": "action_ask_which_question"}] in steps
+
+
+def test_facts_the_user_stated_add_the_question_they_imply() -> None:
+    # Between inform and the modify question: the notice type stated selects the question.
+    tracker = ranked(("inform", 0.4), ("faq_modify_filing", 0.38))
+    tracker.latest_message["text"] = "阿里云发通知说我们网站内容不合格"
+    messages = run(tracker)
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/faq_modify_filing"]
