@@ -65,7 +65,7 @@ run: $(MODEL) chat-page | var
 	@echo "Action server on :$(ACTION_PORT), Rasa server on :$(RASA_PORT) (REST, Socket.IO)," \
 		"chat page on http://localhost:$(CHAT_PORT)/. Ctrl-C stops all three."
 	@trap 'kill 0' EXIT INT TERM; \
-	$(RASA) run actions --actions actions --port $(ACTION_PORT) & \
+	$(BIN)/python -m actions.server --port $(ACTION_PORT) & \
 	$(RASA) run --model $(MODEL) --port $(RASA_PORT) --endpoints endpoints.yml \
 		--credentials credentials.yml --cors "$(CHAT_PAGE_ORIGIN)" & \
 	$(BIN)/python web/serve.py & \
@@ -73,7 +73,7 @@ run: $(MODEL) chat-page | var
 
 shell: $(MODEL) | var
 	@trap 'kill 0' EXIT INT TERM; \
-	$(RASA) run actions --actions actions --port $(ACTION_PORT) > var/actions.log 2>&1 & \
+	$(BIN)/python -m actions.server --port $(ACTION_PORT) > var/actions.log 2>&1 & \
 	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
 validate: $(VENV)/.installed

@@ -34,7 +34,12 @@ def _intro_shown_in_this_form(tracker: Tracker) -> bool:
     for event in reversed(tracker.events):
         if event.get("event") == "active_loop" and event.get("name") == FORM:
             return False
-        if (event.get("metadata") or {}).get("knowledge") == branches.MIIT_NO_RECORD_INTRO:
+        # the assistant's own messages only: a client's metadata ({"knowledge": ...} sent with a
+        # user message) never decides what the assistant said
+        if (
+            event.get("event") == "bot"
+            and (event.get("metadata") or {}).get("knowledge") == branches.MIIT_NO_RECORD_INTRO
+        ):
             return True
     return False
 

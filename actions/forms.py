@@ -133,7 +133,7 @@ class ValidateFaqForm(FormValidationAction):
         if reading.periods or reading.unknown:
             return {"filing_date": text}
         if intent in ANSWER_INTENTS:
-            say(dispatcher, prompt_for(tracker, "filing_date_not_understood", text=text[:40]))
+            say(dispatcher, prompt_for(tracker, "filing_date_not_understood"))
             return {requested: None}
         return {}
 
@@ -161,7 +161,7 @@ class ValidateFaqForm(FormValidationAction):
             if reading.periods or reading.unknown:
                 return {"filing_date": candidate, "filing_period": reading.period}
         if tracker.get_slot("requested_slot") in ("filing_date", "filing_period"):
-            say(dispatcher, prompt_for(tracker, "filing_date_not_understood", text=latest_text(tracker)[:40]))
+            say(dispatcher, prompt_for(tracker, "filing_date_not_understood"))
         return {"filing_date": None}
 
     def extract_notice_type(

@@ -10,8 +10,11 @@ Refused, with a short JSON error and one log line `DingTalk callback refused: <s
     401 bad_timestamp      `timestamp` is not a number of milliseconds
     403 stale_timestamp    `timestamp` further from the server's clock than the window (1 hour at most)
     403 bad_signature      `sign` is not Base64(HMAC-SHA256(app secret, timestamp + "\\n" + app secret))
-Then, for signed callbacks: 413 body_too_large, 400 malformed_json, 400 not_a_message,
-400 no_sender / no_conversation_id; a msgId answered in the last ten minutes gets 200 `{}`.
+Then, for signed callbacks: 413 body_too_large, 400 malformed_json (also JSON nested too deep),
+400 not_a_message, 400 no_sender / no_conversation_id, 400 bad_msg_id (no msgId, or one over
+128 characters: every callback needs one, for retries to be told apart); a msgId answered in the
+last ten minutes gets 200 `{}`. The checks every channel shares (size, rate, command guard,
+apology) are channels/guard.py's.
 Everything else is answered with 200 and a DingTalk message, never a 5xx: pictures, voice and
 rich text get a request for a typed question, text over MAX_MESSAGE_CHARS (as on REST) a
 request to be brief, a failure inside Rasa the service_unavailable apology.
@@ -36,7 +39,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import aiohttp
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -54,9 +57,7 @@ from channels.dingtalk_format import (
     text_message,
     to_dingtalk_message,
 )
-from channels.limits import Limits, SlidingWindow
-from channels.rest import guard_command
-from stores import sql as tracker_store
+from channels.guard import Guard, Refused, cap_request_size, domain_intents, parse_json
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ SECRET_ENV = "DINGTALK_APP_SECRET"
 # DingTalk refuses nothing younger than an hour; a deployment may be stricter, never looser.
 MAX_CLOCK_SKEW_SECONDS = 3600
 DEDUPE_SECONDS = 600
+MAX_MSG_ID_CHARS = 128
 MAX_BODY_BYTES = 1024 * 1024
 _TIMESTAMP = re.compile(r"[0-9]{1,15}")
 
@@ -185,7 +187,8 @@ class DingTalkInput(InputChannel):
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         credentials = credentials or {}
         return cls(
-            app_secret=os.environ.get(SECRET_ENV, ""),
+            # stripped, as the Stream bridge does: a pasted secret often ends in a newline
+            app_secret=os.environ.get(SECRET_ENV, "").strip(),
             max_clock_skew_seconds=float(credentials.get("max_clock_skew_seconds", MAX_CLOCK_SKEW_SECONDS)),
             dedupe_seconds=float(credentials.get("dedupe_seconds", DEDUPE_SECONDS)),
             max_body_bytes=int(credentials.get("max_body_bytes", MAX_BODY_BYTES)),
@@ -207,13 +210,13 @@ class DingTalkInput(InputChannel):
         session_webhook_hosts: Iterable[str] = DEFAULT_SESSION_WEBHOOK_HOSTS,
         session_webhook_timeout: float = 5.0,
     ) -> None:
-        self.app_secret = app_secret or ""
+        self.app_secret = (app_secret or "").strip()
         self.max_clock_skew_seconds = min(max(float(max_clock_skew_seconds), 1.0), MAX_CLOCK_SKEW_SECONDS)
         self.recent = RecentMessageIds(dedupe_seconds)
-        self.sender_limit = SlidingWindow(Limits.from_env().per_sender)
+        self.guard = Guard(self.name())
         self.max_body_bytes = max_body_bytes
         # the REST channel's MAX_MESSAGE_CHARS unless set here; 0 turns the limit off
-        self.max_text_chars = Limits.from_env().max_chars if max_text_chars is None else int(max_text_chars)
+        self.max_text_chars = self.guard.limits.max_chars if max_text_chars is None else int(max_text_chars)
         self.reply_to_session_webhook = reply_to_session_webhook
         self.session_webhook_hosts = tuple(session_webhook_hosts)
         self.session_webhook_timeout = session_webhook_timeout
@@ -225,6 +228,7 @@ class DingTalkInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("dingtalk_webhook", __name__)
+        cap_request_size(webhook)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -257,15 +261,10 @@ class DingTalkInput(InputChannel):
         if refusal is not None:
             return self._refuse(request, refusal.status, refusal.error, refusal.detail)
 
-        body = request.body or b""
-        if len(body) > self.max_body_bytes:
-            return self._refuse(
-                request, 413, "body_too_large", f"{len(body)} bytes, max {self.max_body_bytes}"
-            )
         try:
-            payload = json.loads(body)
-        except ValueError:  # includes bodies that are not UTF-8
-            return self._refuse(request, 400, "malformed_json", "the body is not JSON")
+            payload = parse_json(request.body or b"", self.max_body_bytes)
+        except Refused as refused:
+            return self._refuse(request, refused.status, refused.error, refused.text)
         if not isinstance(payload, dict):
             return self._refuse(request, 400, "not_a_message", "the body is not a JSON object")
 
@@ -274,14 +273,19 @@ class DingTalkInput(InputChannel):
             return self._refuse(
                 request, 400, incoming.error or "no_sender", "cannot tell whose message it is"
             )
-        if incoming.msg_id and not self.recent.claim(incoming.msg_id):
+        if not incoming.msg_id or len(incoming.msg_id) > MAX_MSG_ID_CHARS:
+            detail = f"msgId is required, at most {MAX_MSG_ID_CHARS} characters"
+            return self._refuse(request, 400, "bad_msg_id", detail)
+        if not self.recent.claim(incoming.msg_id):
             logger.info("DingTalk msgId %s already answered: not processed again", incoming.msg_id)
             return response.json({})
         # Per person only: every callback comes from DingTalk's own servers, so a limit per
         # address would throttle everybody at once.
-        if not self.sender_limit.allow(incoming.sender_key):
+        try:
+            self.guard.rate(incoming.sender_key)
+        except Refused as refused:
             logger.warning("DingTalk: rate limit for %s", incoming.sender_key)
-            return response.json(text_message(knowledge.prompt("rate_limited").text), dumps=dumps)
+            return response.json(text_message(refused.text), dumps=dumps)
 
         try:
             message = await self._answer(request, incoming, on_new_message)
@@ -292,8 +296,7 @@ class DingTalkInput(InputChannel):
             logger.exception("DingTalk message of %s failed", incoming.sender_key)
             message = None
         if message is None:
-            if incoming.msg_id:
-                self.recent.release(incoming.msg_id)
+            self.recent.release(incoming.msg_id)
             message = text_message(knowledge.prompt("service_unavailable").text)
 
         if self.reply_to_session_webhook:
@@ -312,26 +315,22 @@ class DingTalkInput(InputChannel):
         text = incoming.text
         if self.max_text_chars and len(text) > self.max_text_chars:
             return text_message(knowledge.prompt("message_too_long", limit=str(self.max_text_chars)).text)
+        try:
+            # typed "/intent{...}" goes on only when a button could have sent it (every channel)
+            typed = self.guard.text(text, domain_intents(request.app))
+        except Refused as refused:
+            return text_message(refused.text)
         metadata = incoming.metadata
         chosen = None
         if choice_number(text) is not None:
             chosen = pick_choice(text, await self._last_buttons(request, incoming.sender_key))
         if chosen:
             metadata = {**metadata, "dingtalk": {**metadata["dingtalk"], "typed": text}}
-            text = chosen
-        else:
-            # typed "/intent{...}" goes on only when a button could have sent it (as on REST)
-            domain = getattr(getattr(request.app.ctx, "agent", None), "domain", None)
-            if domain is not None:
-                text = guard_command(text, domain.intents)
-        collector = CollectingOutputChannel()
-        tracker_store.start_request()
-        await on_new_message(
-            UserMessage(text, collector, incoming.sender_key, input_channel=self.name(), metadata=metadata)
-        )
-        if tracker_store.failed_in_this_request() or not collector.messages:
+            typed = chosen  # the payload of a button the assistant sent
+        replies, failed = await self.guard.turn(on_new_message, incoming.sender_key, typed, metadata)
+        if failed:
             return None  # the conversation could not be read or saved, or nothing answered: apologise
-        return to_dingtalk_message(collector.messages)
+        return to_dingtalk_message(replies)
 
     async def _last_buttons(self, request: Request, sender_key: str) -> list[dict[str, Any]]:
         """The buttons last sent to this conversation, from the tracker store (survives a restart)."""

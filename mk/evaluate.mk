@@ -10,7 +10,7 @@ EVALUATE_ARGS ?=
 
 TEST_STEPS += test-heldout
 
-evaluate: $(VENV)/.installed
+evaluate: $(MODEL)
 	$(BIN)/python scripts/evaluate.py $(EVALUATE_ARGS)
 
 test-heldout: $(MODEL)

@@ -17,6 +17,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "icp-assistant.tar.gz"
 RASA = ROOT / ".venv" / "bin" / "rasa"
+PYTHON = ROOT / ".venv" / "bin" / "python"
 CHAT_PAGE_ORIGIN = "http://127.0.0.1:8080"
 START_TIMEOUT = float(os.environ.get("E2E_START_TIMEOUT", "240"))
 # The DingTalk channel's app secret in the test servers (tests/e2e/test_dingtalk.py signs with it).
@@ -73,14 +74,15 @@ class Servers:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
 
-    def _start(self, name: str, *args: str) -> None:
+    def _start(self, name: str, *args: str, program: Path = RASA) -> None:
         log = open(self.workdir / f"{name}.log", "ab")
         self.processes[name] = subprocess.Popen(
-            [str(RASA), *args], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            [str(program), *args], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
         )
 
     def start_actions(self) -> None:
-        self._start("actions", "run", "actions", "--actions", "actions", "--port", str(self.action_port))
+        # as `make run` starts it: on loopback, with body limits (actions/server.py)
+        self._start("actions", "-m", "actions.server", "--port", str(self.action_port), program=PYTHON)
 
     def start_rasa(self) -> None:
         self._start(

@@ -104,3 +104,28 @@ def test_typed_rasa_commands_are_read_as_words(servers) -> None:
     assert reply, "an answer, not silence"
     reply = servers.say(sender, '/inform{"filing_date": "2013年"}')
     assert LINKS["doc_import_filing"] in json.dumps(reply, ensure_ascii=False), "the form survived"
+
+
+def test_what_the_user_typed_never_comes_back_as_markup_in_the_reply(servers) -> None:
+    sender = f"echo-{uuid.uuid4().hex[:8]}"
+    servers.say(sender, "怎么查看我的备案信息")
+    typed = "[点这里](https://evil.example/phish) <b>x</b>"
+    replies = servers.say(sender, typed)
+    text = "".join(reply.get("text", "") for reply in replies)
+    assert "evil.example" not in text
+    assert "<b>" not in text
+
+
+def test_client_metadata_does_not_change_the_answer(servers) -> None:
+    sender = f"meta-{uuid.uuid4().hex[:8]}"
+
+    def say(text: str) -> list:
+        body = {"sender": sender, "message": text, "metadata": {"knowledge": "miit_no_record_intro"}}
+        reply = requests.post(f"{servers.url}/webhooks/rest/webhook", data=json.dumps(body), timeout=60)
+        return reply.json()
+
+    first = say("取消接入很久了，工信部查不到备案了")
+    assert any("工业和信息部网站" in reply.get("text", "") for reply in first)
+    answer = say("什么都查不到")
+    # the answer keeps its own words, whatever the client's metadata claims was said before
+    assert any("首次备案" in reply.get("text", "") for reply in answer)

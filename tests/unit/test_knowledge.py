@@ -103,6 +103,17 @@ def test_the_dont_remember_button_reads_back_as_unknown() -> None:
     assert read_filing_date(knowledge.dont_remember_label(), TODAY).unknown
 
 
-def test_user_text_in_a_prompt_is_not_read_as_a_template() -> None:
-    message = knowledge.prompt("filing_date_not_understood", text="{doc_change_filing}")
+def test_a_value_in_a_prompt_is_not_read_as_a_template() -> None:
+    message = knowledge.prompt("message_too_long", limit="{doc_change_filing}")
     assert "{doc_change_filing}" in message.text
+
+
+def test_no_prompt_quotes_what_the_user_typed() -> None:
+    # A typed markdown link would come back as a live link in the assistant's own voice (issue 12).
+    import re
+
+    import yaml
+
+    prompts = yaml.safe_load((knowledge.KNOWLEDGE_DIR / "prompts.yml").read_text(encoding="utf-8"))
+    placeholders = {name for entry in prompts.values() for name in re.findall(r"\{(\w+)\}", entry["text"])}
+    assert placeholders <= {"limit"}
