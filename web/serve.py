@@ -5,6 +5,8 @@ Settings, each from the environment or the command line (defaults of ../shared/c
   CHAT_PORT / --port          8080
   CHAT_HOST / --host          127.0.0.1 (set 0.0.0.0 to serve other machines)
   RASA_URL  / --rasa-url      http://localhost:5005 (the Rasa server as the *browser* reaches it)
+  CHAT_SOCKET_TIMEOUT         10 (seconds a connection may stay silent before it is closed, so that
+                              slow or idle clients cannot hold the server's threads)
 
 The Rasa server must allow this page's origin (http://localhost:8080 by default) through CORS:
 `make run` passes CHAT_PAGE_ORIGIN to `rasa run --cors`.
@@ -45,8 +47,9 @@ class ChatPageHandler(SimpleHTTPRequestHandler):
         ".json": "application/json",
     }
 
-    def __init__(self, *args, rasa_url: str, **kwargs) -> None:
+    def __init__(self, *args, rasa_url: str, timeout: float = 10.0, **kwargs) -> None:
         self.rasa_url = rasa_url
+        self.timeout = timeout  # StreamRequestHandler puts it on the socket
         super().__init__(*args, **kwargs)
 
     def end_headers(self) -> None:
@@ -99,7 +102,8 @@ def main(argv: list[str] | None = None) -> None:
     if not (args.root / "index.html").is_file():
         parser.error(f"no built page in {args.root}: run `make chat-page` first")
 
-    handler = partial(ChatPageHandler, directory=str(args.root), rasa_url=rasa_url)
+    timeout = float(os.environ.get("CHAT_SOCKET_TIMEOUT") or 10)
+    handler = partial(ChatPageHandler, directory=str(args.root), rasa_url=rasa_url, timeout=timeout)
     with ThreadingHTTPServer((args.host, args.port), handler) as server:
         host = "localhost" if args.host in ("127.0.0.1", "0.0.0.0") else args.host
         print(f"Chat page on http://{host}:{server.server_address[1]}/ (Rasa server: {rasa_url})", flush=True)

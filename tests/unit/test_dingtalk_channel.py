@@ -296,3 +296,9 @@ def test_typed_commands_go_on_only_when_a_button_could_have_sent_them(typed: str
     intents = ["inform", "greet", "restart", "session_start", "back"]
     handle(DingTalkInput(SECRET), request(callback(typed), store=FakeStore(), intents=intents), rasa)
     assert rasa.messages[0].text == passed
+
+
+def test_the_app_secret_is_stripped_as_the_stream_bridge_strips_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DINGTALK_APP_SECRET", "  s3cret\n")
+    channel = DingTalkInput.from_credentials({})
+    assert channel.app_secret == "s3cret"
