@@ -100,6 +100,9 @@ class Servers:
         self.start_rasa()
         self._wait_until_ready()
 
+    def wait_until_ready(self) -> None:
+        self._wait_until_ready()
+
     def _wait_until_ready(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
