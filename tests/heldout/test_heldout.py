@@ -82,6 +82,47 @@ def test_the_blind_set_uses_the_contracts_intents_and_no_training_example() -> N
     assert ev.overlap(blind, ev.training_examples()) == []
 
 
+def test_the_new_blind_set_is_what_issue_11_asks_for() -> None:
+    # At least 300 first messages of every intent, 10 % English and 10 % traditional, and 40
+    # conversations; none of them a training example (issue 11).
+    from rasa.shared.core.domain import Domain
+
+    from scripts import conversations
+
+    blind = ev.load_messages(ev.BLIND2_FILE)
+    contract = {*ev.FAQ_INTENTS, "inform", "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge"}
+    assert len(blind) >= 300
+    assert {example.intent for example in blind} == contract | {ev.OUT_OF_SCOPE}
+    assert contract <= set(Domain.load(str(ROOT / "domain")).intents)
+    assert sum("english" in e.tags for e in blind) >= 0.1 * len(blind)
+    assert sum("traditional" in e.tags for e in blind) >= 0.1 * len(blind)
+    assert ev.overlap(blind, ev.training_examples()) == []
+    talks = conversations.load(ev.BLIND2_CONVERSATIONS)
+    assert len(talks) >= 40
+    from actions import knowledge
+
+    assert {key for talk in talks for key in talk.expect} <= set(knowledge.answer_keys())
+
+
+def test_the_dev_set_and_the_tuned_conversations_name_real_answers() -> None:
+    from actions import knowledge
+    from scripts import conversations
+
+    keys = set(knowledge.answer_keys())
+    for path in (ev.DEV_CONVERSATIONS, ev.TUNED_CONVERSATIONS):
+        assert {key for talk in conversations.load(path) for key in talk.expect} <= keys
+    assert ev.overlap(ev.load_messages(ev.DEV_FILE), ev.training_examples()) == []
+
+
+def test_harmful_confusions_are_the_ones_issue_11_lists() -> None:
+    assert ev.is_harmful("faq_view_filing", "faq_unknown_filing")  # 注销备案 for a user who did not ask
+    assert ev.is_harmful("faq_access_cancelled_miit_has_record", "faq_access_cancelled_miit_no_record")
+    assert ev.is_harmful("faq_access_cancelled_miit_no_record", "faq_access_cancelled_miit_has_record")
+    assert not ev.is_harmful("faq_unknown_filing", "faq_view_filing")
+    assert not ev.is_harmful("faq_access_cancelled", "faq_access_cancelled_miit_no_record")  # it asks first
+    assert not ev.is_harmful("faq_view_filing", "faq_view_filing")
+
+
 def test_training_never_reads_the_held_out_set() -> None:
     assert not (ROOT / "tests" / "heldout").is_relative_to(ROOT / "data")
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
