@@ -23,7 +23,7 @@ export RASA_TELEMETRY_ENABLED ?= false
 
 MODEL_DIR := models
 MODEL := $(MODEL_DIR)/icp-assistant.tar.gz
-TRAINING_FILES := config.yml $(wildcard domain/*.yml) $(shell find data -type f 2>/dev/null)
+TRAINING_FILES := config.yml domain.yml $(shell find data -type f 2>/dev/null)
 
 # Steps of `make test`; fragments in mk/ (one per feature) add their own.
 TEST_STEPS := lint validate test-unit test-rasa test-e2e
@@ -34,10 +34,8 @@ export CHAT_PAGE_ORIGIN ?= http://localhost:$(CHAT_PORT)
 
 -include mk/*.mk
 
-help:
-	@echo "make run      install, train if needed, start the action server and the Rasa server"
-	@echo "make test     install, validate, train, run every test (exits non-zero on failure)"
-	@echo "make install | train | shell | validate | lint | lock | clean"
+help:  ## this list
+	@awk -F':.*## ' '/^[a-z][a-zA-Z0-9_-]*:.*## / {printf "  make %-22s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(BIN)/python:
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (Rasa 3.6 needs 3.8-3.10); set PYTHON310=/path/to/python3.10"; exit 1; }
@@ -48,20 +46,20 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --progress-bar off -r requirements.txt
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed  ## create .venv with Python 3.10 and install the pinned dependencies
 
 # Retrain only when the configuration, the domain or the data changed since the last model.
 $(MODEL): $(TRAINING_FILES) | $(VENV)/.installed
-	$(RASA) train --config config.yml --domain domain --data data --out $(MODEL_DIR) \
+	$(RASA) train --config config.yml --domain domain.yml --data data --out $(MODEL_DIR) \
 		--fixed-model-name icp-assistant
 	touch $@
 
-train: $(MODEL)
+train: $(MODEL)  ## train the model into models/ when config, domain or data changed
 
 var:
 	mkdir -p var
 
-run: $(MODEL) chat-page | var
+run: $(MODEL) chat-page | var  ## install, train if needed, start the action server, the Rasa server and the chat page
 	@echo "Action server on :$(ACTION_PORT), Rasa server on :$(RASA_PORT) (REST, Socket.IO)," \
 		"chat page on http://localhost:$(CHAT_PORT)/. Ctrl-C stops all three."
 	@trap 'kill 0' EXIT INT TERM; \
@@ -71,32 +69,32 @@ run: $(MODEL) chat-page | var
 	$(BIN)/python web/serve.py & \
 	wait
 
-shell: $(MODEL) | var
+shell: $(MODEL) | var  ## talk to the assistant in the terminal (rasa shell, with the action server)
 	@trap 'kill 0' EXIT INT TERM; \
 	$(BIN)/python -m actions.server --port $(ACTION_PORT) > var/actions.log 2>&1 & \
 	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
-validate: $(VENV)/.installed
-	$(RASA) data validate --config config.yml --domain domain --data data --fail-on-warnings
+validate: $(VENV)/.installed  ## rasa data validate --fail-on-warnings
+	$(RASA) data validate --config config.yml --domain domain.yml --data data --fail-on-warnings
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed  ## ruff check and ruff format --check over the repository
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test-unit: $(VENV)/.installed
+test-unit: $(VENV)/.installed  ## pytest tests/unit
 	$(BIN)/python -m pytest tests/unit -q
 
-test-rasa: $(MODEL)
+test-rasa: $(MODEL)  ## Rasa test stories (rasa test core --fail-on-prediction-errors)
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors \
 		--out var/results/core
 
-test-e2e: $(MODEL) | var
+test-e2e: $(MODEL) | var  ## the real action server and Rasa server over REST, DingTalk, Socket.IO
 	$(BIN)/python -m pytest tests/e2e -q
 
-test: $(TEST_STEPS)
+test: $(TEST_STEPS)  ## every test step (what CI runs); non-zero on any failure
 
-lock: $(VENV)/.installed
+lock: $(VENV)/.installed  ## pin what .venv has into requirements.txt
 	$(BIN)/python -m pip freeze --exclude-editable | sort -f > requirements.txt
 
-clean:
+clean:  ## remove models/, var/ and caches
 	rm -rf $(MODEL_DIR) var .pytest_cache .ruff_cache

@@ -4,7 +4,7 @@ The FallbackClassifier (config.yml) turns a message into ``nlu_fallback`` when t
 confidence is low or the two best intents are too close to tell apart. Instead of guessing, this
 action offers the FAQ questions among the two best intents (and the one the facts the user
 stated imply) as buttons, with the words the
-topics menu (``utter_topics`` in domain/conversation.yml) already uses for them; a click sends the
+topics menu (``utter_topics`` in domain.yml) already uses for them; a click sends the
 intent, as a topic button does. Anything else (small talk, out of scope, a date) gets the usual
 request to rephrase, ``utter_default``.
 """

@@ -13,5 +13,5 @@ BENCH_ARGS ?=
 
 .PHONY: bench
 
-bench: $(VENV)/.installed | var
+bench: $(VENV)/.installed | var  ## benchmark: the project against Rasa default configuration (about 10 minutes)
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)

@@ -25,10 +25,10 @@ web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
 	cd web && npm run --silent build
 
-chat-page: web/dist/index.html
+chat-page: web/dist/index.html  ## build the chat page into web/dist (npm ci, esbuild)
 
 # The page alone (the servers of `make run` not started).
-serve-chat: chat-page | $(VENV)/.installed
+serve-chat: chat-page | $(VENV)/.installed  ## serve the chat page alone
 	$(BIN)/python web/serve.py
 
 # Debian's Chromium and a CJK font, only when Chromium is missing (CI runs as root).
@@ -39,15 +39,15 @@ $(CHROMIUM):
 $(CJK_FONT): | $(CHROMIUM)
 	test -f $@ || { $(SUDO) apt-get update -qq && $(APT_INSTALL) fonts-noto-cjk; }
 
-browser: $(CHROMIUM) $(CJK_FONT)
+browser: $(CHROMIUM) $(CJK_FONT)  ## install Debian's Chromium and a CJK font when missing
 
-test-chat: $(MODEL) chat-page browser | var
+test-chat: $(MODEL) chat-page browser | var  ## the chat page in headless Chromium against the real servers
 	$(BIN)/python -m pytest tests/browser -q
 
 # Refreshes the README's screenshot from the browser test's desktop one.
-chat-screenshot: test-chat
+chat-screenshot: test-chat  ## refresh the README's screenshot from the browser test
 	mkdir -p docs
 	cp reports/screenshots/desktop.png docs/chat-page.png
 
-clean-chat:
+clean-chat:  ## remove the built page and node_modules
 	rm -rf web/dist web/node_modules reports/screenshots

@@ -27,13 +27,13 @@ $(DINGTALK_VENV)/.installed: $(DINGTALK_BRIDGE)/requirements.txt | $(DINGTALK_VE
 	$(DINGTALK_VENV)/bin/python -m pip install --quiet --progress-bar off -r $(DINGTALK_BRIDGE)/requirements.txt
 	touch $@
 
-dingtalk-stream: $(DINGTALK_VENV)/.installed
+dingtalk-stream: $(DINGTALK_VENV)/.installed  ## run the DingTalk Stream-mode bridge
 	@echo "DingTalk Stream bridge: robot messages go to $(DINGTALK_RASA_URL)/webhooks/dingtalk/webhook (start it with make run). Ctrl-C stops it."
 	cd $(DINGTALK_BRIDGE) && .venv/bin/python bridge.py
 
-test-dingtalk-stream: $(DINGTALK_VENV)/.installed
+test-dingtalk-stream: $(DINGTALK_VENV)/.installed  ## the Stream bridge's offline tests
 	cd $(DINGTALK_BRIDGE) && .venv/bin/python -m pytest -q
 
-lint-dingtalk: $(VENV)/.installed
+lint-dingtalk: $(VENV)/.installed  ## lint the DingTalk channel and bridge
 	$(BIN)/ruff check channels bridges
 	$(BIN)/ruff format --check channels bridges

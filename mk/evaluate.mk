@@ -10,8 +10,8 @@ EVALUATE_ARGS ?=
 
 TEST_STEPS += test-heldout
 
-evaluate: $(MODEL)
+evaluate: $(MODEL)  ## held-out NLU and whole conversations: tuned and blind sets, against two baselines
 	$(BIN)/python scripts/evaluate.py $(EVALUATE_ARGS)
 
-test-heldout: $(MODEL)
+test-heldout: $(MODEL)  ## the held-out bars as a test, on the model of make train
 	$(BIN)/python -m pytest tests/heldout -q

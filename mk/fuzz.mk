@@ -7,5 +7,5 @@ FUZZ_ARGS ?=
 
 .PHONY: fuzz
 
-fuzz: $(MODEL) | var
+fuzz: $(MODEL) | var  ## 10,000 random and mutated bodies per channel; 5xx, crashes, slowest turn, memory
 	$(BIN)/python scripts/fuzz.py $(FUZZ_ARGS)

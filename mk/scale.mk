@@ -15,17 +15,17 @@ TEST_STEPS += test-scale
 .PHONY: test-scale scale-services scale-services-start scale-services-stop bench-load
 
 # Installs postgresql and redis-server from Debian's packages, only when missing (CI runs as root).
-scale-services: $(VENV)/.installed
+scale-services: $(VENV)/.installed  ## install PostgreSQL and Redis when missing
 	$(BIN)/python scripts/scale_services.py install
 
-test-scale: $(MODEL) scale-services
+test-scale: $(MODEL) scale-services  ## two Rasa servers on PostgreSQL + Redis, conversations alternating
 	$(BIN)/python -m pytest tests/scale -q
 
-scale-services-start: scale-services
+scale-services-start: scale-services  ## start the PostgreSQL and Redis of the scale tests
 	$(BIN)/python scripts/scale_services.py start
 
-scale-services-stop: $(VENV)/.installed
+scale-services-stop: $(VENV)/.installed  ## stop them
 	$(BIN)/python scripts/scale_services.py stop
 
-bench-load: $(MODEL) | var
+bench-load: $(MODEL) | var  ## benchmark: 200 conversations of 10 turns at once, lost turns
 	$(BIN)/python scripts/bench_load.py --conversations $(BENCH_CONVERSATIONS) --turns $(BENCH_TURNS)

@@ -5,7 +5,7 @@
 A benchmark, not a test: it prints one table and exits 0 whether or not the targets are met
 (non-zero only when it could not measure, e.g. a training or a server failed).
 
-Two models of the same domain/ and data/, trained here with ``rasa train --force`` into
+Two models of the same domain.yml and data/, trained here with ``rasa train --force`` into
 var/bench/models/ (timed; never models/icp-assistant.tar.gz):
 
 * ``project``: config.yml;
@@ -152,7 +152,7 @@ def train(name: str, env: dict[str, str]) -> dict[str, Any]:
     command = [
         str(RASA), "train", "--force",
         "--config", str(CONFIGS[name].relative_to(ROOT)),
-        "--domain", "domain", "--data", "data",
+        "--domain", "domain.yml", "--data", "data",
         "--out", str(MODELS_DIR), "--fixed-model-name", name,
     ]  # fmt: skip
     print(f"training {name} ({CONFIGS[name].relative_to(ROOT)}) ...", flush=True)

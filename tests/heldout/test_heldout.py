@@ -1,7 +1,7 @@
 """The held-out set as a test (`make test-heldout`, part of `make test`): the issue's bars.
 
 The project's model is the one `make train` keeps up to date (models/icp-assistant.tar.gz, or
-HELDOUT_MODEL); if it is missing or older than config.yml, domain/ or data/, an NLU model is
+HELDOUT_MODEL); if it is missing or older than config.yml, domain.yml or data/, an NLU model is
 trained into a temporary directory instead. The baselines are trained as in `make evaluate`
 (scripts/evaluate.py, whose definitions and TARGETS this test shares); the Rasa default
 pipeline's predictions are reused from reports/cache/ while nothing they depend on changed.
@@ -25,7 +25,7 @@ PERIODS = ("before_2010_06_01", "2010_06_01_to_2017_01_31", "after_2017_01_31")
 
 
 def _training_files() -> list[Path]:
-    files = [ROOT / "config.yml", *(ROOT / "domain").glob("*.yml")]
+    files = [ROOT / "config.yml", ROOT / "domain.yml"]
     return files + [path for path in (ROOT / "data").rglob("*") if path.is_file()]
 
 
@@ -60,7 +60,7 @@ def project(examples: list[ev.Example], tmp_path_factory: pytest.TempPathFactory
 def test_the_message_set_is_big_enough_and_uses_the_contracts_intents(examples: list[ev.Example]) -> None:
     from rasa.shared.core.domain import Domain
 
-    intents = set(Domain.load(str(ROOT / "domain")).intents)
+    intents = set(Domain.load(str(ROOT / "domain.yml")).intents)
     counts = Counter(example.intent for example in examples)
     assert len(examples) >= ev.MIN_MESSAGES
     assert counts[ev.OUT_OF_SCOPE] >= ev.MIN_OUT_OF_SCOPE
@@ -78,7 +78,7 @@ def test_the_blind_set_uses_the_contracts_intents_and_no_training_example() -> N
 
     blind = ev.load_messages(ev.BLIND_FILE)
     assert len(blind) >= 100
-    assert {example.intent for example in blind} <= set(Domain.load(str(ROOT / "domain")).intents)
+    assert {example.intent for example in blind} <= set(Domain.load(str(ROOT / "domain.yml")).intents)
     assert ev.overlap(blind, ev.training_examples()) == []
 
 
@@ -93,7 +93,7 @@ def test_the_new_blind_set_is_what_issue_11_asks_for() -> None:
     contract = {*ev.FAQ_INTENTS, "inform", "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge"}
     assert len(blind) >= 300
     assert {example.intent for example in blind} == contract | {ev.OUT_OF_SCOPE}
-    assert contract <= set(Domain.load(str(ROOT / "domain")).intents)
+    assert contract <= set(Domain.load(str(ROOT / "domain.yml")).intents)
     assert sum("english" in e.tags for e in blind) >= 0.1 * len(blind)
     assert sum("traditional" in e.tags for e in blind) >= 0.1 * len(blind)
     assert ev.overlap(blind, ev.training_examples()) == []

@@ -33,7 +33,7 @@ def domain() -> dict[str, Any]:
     """The real domain, as the Rasa server sends it to the action server."""
     from rasa.shared.core.domain import Domain
 
-    return Domain.load(str(ROOT / "domain")).as_dict()
+    return Domain.load(str(ROOT / "domain.yml")).as_dict()
 
 
 def tracker(

@@ -20,11 +20,11 @@ from tests.conftest import ROOT
 def domain() -> dict[str, Any]:
     from rasa.shared.core.domain import Domain
 
-    return Domain.load(str(ROOT / "domain")).as_dict()
+    return Domain.load(str(ROOT / "domain.yml")).as_dict()
 
 
 def topics() -> dict[str, Any]:
-    conversation = yaml.safe_load((ROOT / "domain" / "conversation.yml").read_text(encoding="utf-8"))
+    conversation = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     return conversation["responses"]["utter_topics"][0]
 
 

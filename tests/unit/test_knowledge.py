@@ -8,7 +8,7 @@ import pytest
 
 from actions import branches, knowledge
 from actions.dates import PERIODS, read_filing_date
-from tests.conftest import SOURCE_FAQ, TODAY
+from tests.conftest import SHARED_FAQ, SOURCE_FAQ, TODAY
 
 SOURCE = SOURCE_FAQ.read_text(encoding="utf-8")
 LINK = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
@@ -117,3 +117,8 @@ def test_no_prompt_quotes_what_the_user_typed() -> None:
     prompts = yaml.safe_load((knowledge.KNOWLEDGE_DIR / "prompts.yml").read_text(encoding="utf-8"))
     placeholders = {name for entry in prompts.values() for name in re.findall(r"\{(\w+)\}", entry["text"])}
     assert placeholders <= {"limit"}
+
+
+@pytest.mark.skipif(not SHARED_FAQ.exists(), reason="no ../shared/ beside this clone")
+def test_the_projects_copy_of_the_faq_is_the_shared_source() -> None:
+    assert SOURCE_FAQ.read_bytes() == SHARED_FAQ.read_bytes()
