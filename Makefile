@@ -64,7 +64,8 @@ run: $(MODEL) chat-page | var  ## install, train if needed, start the action ser
 		"chat page on http://localhost:$(CHAT_PORT)/. Ctrl-C stops all three."
 	@trap 'kill 0' EXIT INT TERM; \
 	$(BIN)/python -m actions.server --port $(ACTION_PORT) & \
-	$(RASA) run --model $(MODEL) --port $(RASA_PORT) --endpoints endpoints.yml \
+	$(BIN)/python -m scripts.endpoints var/endpoints.yml; \
+	$(RASA) run --model $(MODEL) --port $(RASA_PORT) --endpoints var/endpoints.yml \
 		--credentials credentials.yml --cors "$(CHAT_PAGE_ORIGIN)" & \
 	$(BIN)/python web/serve.py & \
 	wait
@@ -72,7 +73,8 @@ run: $(MODEL) chat-page | var  ## install, train if needed, start the action ser
 shell: $(MODEL) | var  ## talk to the assistant in the terminal (rasa shell, with the action server)
 	@trap 'kill 0' EXIT INT TERM; \
 	$(BIN)/python -m actions.server --port $(ACTION_PORT) > var/actions.log 2>&1 & \
-	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+	$(BIN)/python -m scripts.endpoints var/endpoints.yml; \
+	$(RASA) shell --model $(MODEL) --endpoints var/endpoints.yml
 
 validate: $(VENV)/.installed  ## rasa data validate --fail-on-warnings
 	$(RASA) data validate --config config.yml --domain domain.yml --data data --fail-on-warnings

@@ -64,6 +64,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # actions.knowledge, for the channel's apology
 
 from actions import knowledge  # noqa: E402
+from scripts.endpoints import write as write_endpoints  # noqa: E402
 from scripts.processes import free_port, stop_all  # noqa: E402
 
 RASA = ROOT / ".venv" / "bin" / "rasa"
@@ -269,12 +270,18 @@ class Servers:
         """Spawns both servers; seconds from the spawn to the first valid REST answer."""
         started = time.monotonic()
         self._spawn("actions", "run", "actions", "--actions", "actions", "--port", str(self.action_port))
+        endpoints = write_endpoints(
+            BENCH_DIR / f"{self.name}-endpoints.yml",
+            self.env["ACTION_SERVER_URL"],
+            self.env["TRACKER_DB"],
+            self.run_files["endpoints"],
+        )
         self._spawn(
             "rasa",
             "run",
             "--model", str(self.model),
             "--port", str(self.rasa_port),
-            "--endpoints", str(self.run_files["endpoints"]),
+            "--endpoints", str(endpoints),
             "--credentials", str(self.run_files["credentials"]),
         )  # fmt: skip
         deadline = started + START_TIMEOUT

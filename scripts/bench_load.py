@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from actions import knowledge  # noqa: E402
+from scripts.endpoints import write as write_endpoints  # noqa: E402
 from scripts.processes import free_port, stop_all  # noqa: E402
 from tests.e2e.test_conversations import CONVERSATIONS  # noqa: E402
 
@@ -88,6 +89,15 @@ class Servers:
                 )
             )
 
+    def own_endpoints(self) -> Path:
+        """The endpoints file with this benchmark's ports and tracker file (scripts/endpoints.py)."""
+        return write_endpoints(
+            self.workdir / "endpoints.yml",
+            self.env["ACTION_SERVER_URL"],
+            str(self.tracker_db),
+            self.endpoints,
+        )
+
     def start(self, timeout: float) -> None:
         self._start("actions", "run", "actions", "--actions", "actions", "--port", str(self.action_port))
         self._start(
@@ -96,7 +106,7 @@ class Servers:
             "--model", str(MODEL),
             "--interface", HOST,
             "--port", str(self.rasa_port),
-            "--endpoints", str(self.endpoints),
+            "--endpoints", str(self.own_endpoints()),
             "--credentials", "credentials.yml",
         )  # fmt: skip
         asyncio.run(self._wait_until_ready(timeout))

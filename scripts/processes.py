@@ -14,6 +14,8 @@ from typing import Any
 
 import requests
 
+from scripts.endpoints import write as write_endpoints
+
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "icp-assistant.tar.gz"
 RASA = ROOT / ".venv" / "bin" / "rasa"
@@ -69,6 +71,10 @@ class Servers:
             **(extra_env or {}),
         }
         self.processes: dict[str, subprocess.Popen] = {}
+        # endpoints.yml holds the contract's ports: these servers get a file of their own
+        self.endpoints = write_endpoints(
+            workdir / "endpoints.yml", self.env["ACTION_SERVER_URL"], self.env["TRACKER_DB"]
+        )
 
     @property
     def url(self) -> str:
@@ -90,7 +96,7 @@ class Servers:
             "run",
             "--model", str(self.model),
             "--port", str(self.rasa_port),
-            "--endpoints", "endpoints.yml",
+            "--endpoints", str(self.endpoints),
             "--credentials", "credentials.yml",
             "--cors", self.chat_page_origin,
         )  # fmt: skip

@@ -19,6 +19,7 @@ import contextvars
 import itertools
 import json
 import logging
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -78,6 +79,9 @@ class SafeSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore (SQLite by default) that reports its failures to the channels."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("dialect", "sqlite") == "sqlite" and kwargs.get("db"):
+            # var/tracker.db in a fresh clone: SQLite creates the file, not its folder
+            Path(str(kwargs["db"])).expanduser().parent.mkdir(parents=True, exist_ok=True)
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite":
             self._pool_sqlite_connections()
