@@ -59,6 +59,15 @@ def answer_to_the_question_asked(tracker: Tracker) -> dict[str, Any]:
     if requested == "miit_has_record" and latest_intent(tracker) == "faq_access_cancelled_miit_has_record":
         return {requested: True}
     value = choices.READERS[requested](latest_text(tracker), requested=False)
+    if (
+        value is None
+        and requested == "miit_result"
+        and latest_intent(tracker) == "faq_access_cancelled_miit_has_record"
+    ):
+        # The form asks what the query showed because MIIT no longer has the record: "still
+        # there" (主体还在) cannot mean Q5's answer here. The words are read as the answer, or
+        # the question is asked again; Q5 (接入备案) is never given against what was said.
+        return {requested: choices.miit_result(latest_text(tracker))}
     return {} if value is None else {requested: value}
 
 
@@ -75,7 +84,9 @@ class ActionAnswerFaq(Action):
         if intent in branches.IMMEDIATE_QUESTIONS:
             answered = answer_to_the_question_asked(tracker)
             if answered:
-                # The form, which runs next, takes the answer and goes on.
+                # The form, which runs next, takes the answer (or asks again) and goes on.
+                if None in answered.values():
+                    say(dispatcher, prompt_for(tracker, "please_choose"))
                 return [SlotSet(slot, value) for slot, value in answered.items()]
         question = intent if intent in branches.IMMEDIATE_QUESTIONS else tracker.get_slot("faq_question")
         known = facts(tracker)

@@ -110,6 +110,7 @@ MIIT_RESULT_STRONG: Patterns = {
         rf"{_ENTITY}{_STOP}{{0,10}}(?:没有|没|无|不见){_STOP}{{0,6}}{_SITE}",
         rf"(?:没有|没|无)(?:任何)?(?:其他|其它|别的|另外的?)?{_SITE}",
         rf"{_SITE}(?:都|也)?(?:没有|没了|不在了|查不到|搜不到|找不到|一个都没有|都没了|没了)",
+        rf"{_SITE}\S{{0,4}}?(?:是|为)?空",
         rf"一个{_SITE}(?:都|也)(?:没有|没)",
         rf"(?:no|zero|without(?:\s+any)?)\s+(?:other\s+)?{_SITE}",
         rf"{_ENTITY}.{{0,40}}(?:but|with|and)\s+(?:no|without)\b",
@@ -138,6 +139,7 @@ MIIT_RESULT_UNASKED: Patterns = {
     "entity_without_website": (
         r"存在无网站信息的主体信息", r"无网站信息的主体", r"只有主体", r"只剩(?:下)?主体", r"仅有主体",
         r"光有主体", rf"{_ENTITY}{_STOP}{{0,10}}(?:没有|没|无|不见){_STOP}{{0,6}}{_SITE}",
+        rf"{_ENTITY}\S{{0,12}}{_SITE}\S{{0,4}}?(?:是|为)?空",
         rf"{_ENTITY}.{{0,40}}(?:but|with|and)\s+(?:no|without)\s+(?:\w+\s+)?{_SITE}",
     ),
     "entity_with_other_websites": (
@@ -146,8 +148,8 @@ MIIT_RESULT_UNASKED: Patterns = {
         rf"{_ENTITY}.{{0,40}}(?:other|another|more)\s+(?:\w+\s+)?{_SITE}",
     ),
     "no_record": (
-        rf"(?:用|按|拿|以)?{_ENTITY}(?:名称|名)?{_STOP}{{0,6}}(?:也|都)?"
-        r"(?:查不到|搜不到|查无|什么都没|啥都没|没有任何|一条都没有|什么也没)",
+        rf"(?:用|按|拿|以)?{_ENTITY}(?:名称|名)?{_STOP}{{0,12}}(?:也|都)?"
+        r"(?:查不到|搜不到|查无|什么都没|啥都没|没有任何|一条都没有|什么也没|(?:没有|无)(?:任何)?(?:备案|记录|结果))",
         rf"{_ENTITY}.{{0,30}}(?:nothing|no\s+(?:record|result|filing)s?|not\s+found)",
     ),
 }  # fmt: skip

@@ -268,6 +268,11 @@ _EN_DATES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = 
         ),
         (r"\b(?:the\s+)?(?:second\s+half|late|end|later\s+part)\s+of\s+(?:that|the)\s+year\b", "下半年"),
         (rf"\b{_MONTH.replace('|may|', '|')}\b", None),
+        # "may" is a month only where nothing else can be meant: "in May", "May", "early May"
+        (
+            r"(?:^|\b(?:in|of|around|early|late|mid|end\s+of|beginning\s+of)\s+)(?P<month>may)\b(?!\s+(?:be|have|not))",
+            None,
+        ),
         (rf"(?<![\d/.-]){_YEAR}(?![\d/.-]|年)", "{year}年"),
         (
             r"\b(?P<count>\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)"
@@ -317,7 +322,8 @@ def _english_to_chinese(text: str) -> str:
         text = pattern.sub(lambda match, template=template: _english_date(match, template), text)
     for pattern, replacement in _EN_BOUNDS:
         text = pattern.sub(replacement, text)
-    return text
+    # what is left of the English ("it was in", "around") says nothing of the date
+    return re.sub(r"[A-Za-z']+", " ", text).strip()
 
 
 # A year named: the earlier answer's year completes an answer without one (6月1号那天, 那年10月).
@@ -612,3 +618,23 @@ def read_filing_date(text: str, today: datetime.date) -> DateReading:
         _apply_rules(rest, _WEAK_RULES, today, weak)
         spans = [s for s in (_clamp(span, today) for span in weak) if s is not None]
     return DateReading(periods=_periods_of(spans), unknown=unknown)
+
+
+# A clause that says when the filing was made: 前年备的案, filed in 2012 (not 网站去年停了).
+_FILING_VERB_RE = re.compile(r"备|提交|申请|办的|做的|filed|submitted|registered|applied", re.IGNORECASE)
+_CLAUSE_RE = re.compile(r"[，。,.;；!！?？\n]")
+
+
+def filing_clause(text: str, today: datetime.date | None = None) -> str | None:
+    """The one clause of a message that names a filing verb and a date, or None.
+
+    A date found elsewhere in the message (那个网站去年就停了) is not when the user filed, and
+    two such clauses are not one answer: the form then asks.
+    """
+    today = today or datetime.date.today()
+    found = [
+        clause.strip()
+        for clause in _CLAUSE_RE.split(text or "")
+        if _FILING_VERB_RE.search(clause) and read_filing_date(clause, today).periods
+    ]
+    return found[0] if len(found) == 1 else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -22,8 +23,9 @@ from actions.conversation import (
     reading_of,
     say,
     slot_before_this_turn,
+    stated,
 )
-from actions.dates import complete_date
+from actions.dates import complete_date, filing_clause
 
 # Intents whose text, when the form asked for something, is read as the answer even if NLU
 # found no entity in it ("不记得了" may well come out as deny or nlu_fallback).
@@ -96,7 +98,22 @@ class ValidateFaqForm(FormValidationAction):
         domain: DomainDict,
     ) -> list[str]:
         question = tracker.get_slot("faq_question") or implied_question(tracker)
-        return branches.required_slots(question, facts(tracker))
+        # what the message says plainly counts already, so that the slots it makes needed (the
+        # date, after 备案信息不合格) are read from the same message
+        known = facts(tracker)
+        before = slot_before_this_turn(tracker, "miit_has_record")
+        if tracker.get_slot("requested_slot") == "miit_result" and isinstance(before, bool):
+            # while the query result is asked, what MIIT shows was settled before this turn
+            # (validate_miit_has_record keeps it unless the message plainly corrects it)
+            known = replace(known, miit_has_record=before)
+        known = replace(
+            known,
+            notice_type=known.notice_type or stated(tracker, "notice_type"),
+            miit_has_record=known.miit_has_record
+            if known.miit_has_record is not None
+            else stated(tracker, "miit_has_record"),
+        )
+        return branches.required_slots(question, known)
 
     def extract_faq_question(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -113,6 +130,10 @@ class ValidateFaqForm(FormValidationAction):
     ) -> SlotValues:
         requested = tracker.get_slot("requested_slot")
         intent = latest_intent(tracker)
+        if requested is None and intent in branches.PERIOD_QUESTIONS and not tracker.get_slot("filing_date"):
+            # The question and the date together (前年备的案，怎么改) when NLU tagged no date.
+            clause = filing_clause(latest_text(tracker), clock.today())
+            return {"filing_date": clause} if clause else {}
         if requested not in ("filing_date", "filing_period") or intent in branches.FAQ_INTENTS:
             return {}
         text = latest_text(tracker)
@@ -188,7 +209,16 @@ class ValidateFaqForm(FormValidationAction):
     def validate_miit_has_record(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> SlotValues:
-        return _validated_choice("miit_has_record", value, choices.miit_has_record, dispatcher, tracker)
+        validated = _validated_choice("miit_has_record", value, choices.miit_has_record, dispatcher, tracker)
+        before = slot_before_this_turn(tracker, "miit_has_record")
+        changed = isinstance(before, bool) and validated.get("miit_has_record") not in (None, before)
+        if changed and tracker.get_slot("requested_slot") != "miit_has_record":
+            # Asked something else (what the query showed), 主体还在 is no word on MIIT's record:
+            # the answer given before stands, unless the message plainly corrects it
+            # (刚才说错了，工信部还能查到).
+            if choices.miit_has_record(latest_text(tracker), requested=False) != validated["miit_has_record"]:
+                return {"miit_has_record": before}
+        return validated
 
     def extract_miit_result(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -446,3 +446,94 @@ def test_restart_says_so_and_restarts() -> None:
     assert [e["event"] for e in events] == ["restart"]
     assert messages[0]["knowledge"] == "restarted"
     assert messages[1]["response"] == "utter_topics"
+
+
+def test_a_date_said_with_the_question_is_taken_from_its_clause() -> None:
+    slots, _ = form(
+        "核查邮件说我的备案信息不对，前年备的案，怎么改",
+        intent="faq_modify_filing",
+        faq_question="faq_modify_filing",
+        this_turn={"faq_question": "faq_modify_filing"},
+    )
+    assert slots["filing_date"] == "前年备的案"
+    assert slots["filing_period"] == "after_2017_01_31"
+    assert slots["notice_type"] == "filing_info_unqualified"
+    assert slots["requested_slot"] is None
+
+
+def test_a_date_of_something_else_is_not_the_filing_date() -> None:
+    slots, _ = form(
+        "我们网站去年停了，怎么看备案信息",
+        intent="faq_view_filing",
+        faq_question="faq_view_filing",
+        this_turn={"faq_question": "faq_view_filing"},
+    )
+    assert slots["requested_slot"] == "filing_date"
+
+
+def test_an_english_month_after_a_year_completes_it() -> None:
+    slots, _ = form(
+        "it was in May",
+        faq_question="faq_view_filing",
+        filing_date="2010",
+        requested_slot="filing_period",
+        history=[{"event": "slot", "name": "filing_date", "value": "2010"}],
+    )
+    assert slots["filing_period"] == "before_2010_06_01"
+
+
+def test_still_there_while_asked_for_the_query_result_is_never_answered_with_q5() -> None:
+    # 主体还在 NLU may take for Q5 (接入备案); here MIIT has no record: it is the query result.
+    slots, messages = run(
+        ActionAnswerFaq(),
+        tracker(
+            "主体还在，网站信息是空的",
+            intent="faq_access_cancelled_miit_has_record",
+            faq_question="faq_access_cancelled",
+            miit_has_record=False,
+            requested_slot="miit_result",
+        ),
+    )
+    assert slots == {"miit_result": "entity_without_website"}
+    assert messages == []
+    slots, messages = run(
+        ActionAnswerFaq(),
+        tracker(
+            "还在呢",
+            intent="faq_access_cancelled_miit_has_record",
+            faq_question="faq_access_cancelled",
+            miit_has_record=False,
+            requested_slot="miit_result",
+        ),
+    )
+    assert slots == {"miit_result": None}
+    assert [m["knowledge"] for m in messages] == ["please_choose"]
+
+
+def test_still_there_about_the_company_does_not_undo_the_record_being_gone() -> None:
+    history = [{"event": "slot", "name": "miit_has_record", "value": False}]
+    slots, _ = form(
+        "主体还在，网站信息是空的",
+        entities=[entity("miit_has_record", "还在")],
+        faq_question="faq_access_cancelled",
+        miit_has_record=True,
+        requested_slot="miit_result",
+        history=history,
+        this_turn={"miit_has_record": True},
+    )
+    assert slots["miit_has_record"] is False
+    assert slots["miit_result"] == "entity_without_website"
+
+
+def test_a_plain_correction_of_the_record_is_taken() -> None:
+    history = [{"event": "slot", "name": "miit_has_record", "value": False}]
+    slots, _ = form(
+        "刚才说错了，工信部还能查到",
+        entities=[entity("miit_has_record", "还能查到")],
+        faq_question="faq_access_cancelled",
+        miit_has_record=True,
+        requested_slot="miit_result",
+        history=history,
+        this_turn={"miit_has_record": True},
+    )
+    assert slots["miit_has_record"] is True
