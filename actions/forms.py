@@ -134,7 +134,10 @@ class ValidateFaqForm(FormValidationAction):
             # The question and the date together (前年备的案，怎么改) when NLU tagged no date.
             clause = filing_clause(latest_text(tracker), clock.today())
             return {"filing_date": clause} if clause else {}
-        if requested not in ("filing_date", "filing_period") or intent in branches.FAQ_INTENTS:
+        # The question being answered, said again while its date is asked (当年备案的 may come out
+        # as 如何查看备案信息), is read as the answer too; another question is left to the rules.
+        answering = intent not in branches.FAQ_INTENTS or intent == tracker.get_slot("faq_question")
+        if requested not in ("filing_date", "filing_period") or not answering:
             return {}
         text = latest_text(tracker)
         # 6月1号那天 after 2010年: the day of the year named before, never of this year.
@@ -153,7 +156,7 @@ class ValidateFaqForm(FormValidationAction):
             return {}
         if reading.periods or reading.unknown:
             return {"filing_date": text}
-        if intent in ANSWER_INTENTS:
+        if intent in ANSWER_INTENTS or intent == tracker.get_slot("faq_question"):
             say(dispatcher, prompt_for(tracker, "filing_date_not_understood"))
             return {requested: None}
         return {}

@@ -537,3 +537,18 @@ def test_a_plain_correction_of_the_record_is_taken() -> None:
         this_turn={"miit_has_record": True},
     )
     assert slots["miit_has_record"] is True
+
+
+def test_the_same_question_said_while_its_date_is_asked_is_read_as_the_answer() -> None:
+    slots, messages = form(
+        "当年备案的", intent="faq_view_filing", faq_question="faq_view_filing", requested_slot="filing_date"
+    )
+    assert slots["requested_slot"] == "filing_date"
+    assert messages[0]["knowledge"] == "filing_date_not_understood"
+    slots, _ = form(
+        "2013年的备案怎么看",
+        intent="faq_view_filing",
+        faq_question="faq_view_filing",
+        requested_slot="filing_date",
+    )
+    assert slots["filing_period"] == "2010_06_01_to_2017_01_31"
