@@ -63,10 +63,15 @@ class Tally:
     slowest: float = 0.0
     errors: Counter = field(default_factory=Counter)
 
-    def add(self, status: int | str, seconds: float) -> None:
+    slowest_body: str = ""
+
+    def add(self, status: int | str, seconds: float, body: Any = None) -> None:
         self.sent += 1
         self.statuses[status if isinstance(status, str) else f"{status // 100}xx"] += 1
-        self.slowest = max(self.slowest, seconds)
+        if seconds > self.slowest:
+            self.slowest = seconds
+            text = repr(body)
+            self.slowest_body = f"{text[:80]}... ({len(text)} chars)" if len(text) > 80 else text
 
 
 def mutate_value(rng: random.Random, value: Any, depth: int = 0) -> Any:
@@ -173,7 +178,7 @@ def post_all(url: str, bodies: list[bytes], headers: Callable[[], dict[str, str]
         except requests.RequestException as error:
             status = type(error).__name__
         with lock:
-            tally.add(status, time.monotonic() - started)
+            tally.add(status, time.monotonic() - started, raw)
 
     with ThreadPoolExecutor(workers) as pool:
         list(pool.map(one, bodies))
@@ -224,7 +229,7 @@ def fuzz_socketio(url: str, events: list[tuple[str, Any]]) -> Tally:
                 continue
             try:
                 replies.get(timeout=30)
-                tally.add(200, time.monotonic() - started)
+                tally.add(200, time.monotonic() - started, data)
             except queue.Empty:
                 tally.add("no_reply", time.monotonic() - started)
             time.sleep(0.01)
@@ -256,7 +261,12 @@ def healthy(servers: Servers) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=10_000, help="bodies per channel (default 10000)")
-    parser.add_argument("--workers", type=int, default=8, help="concurrent HTTP clients")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="concurrent HTTP clients (the Rasa server runs one turn at a time: more measure queueing)",
+    )
     parser.add_argument("--seed", type=int, default=12)
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
@@ -291,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
                         "5xx": tally.statuses.get("5xx", 0),
                         "crashes": 0 if alive else 1,
                         "slowest_s": round(tally.slowest, 3),
+                        "slowest_body": tally.slowest_body,
                         "memory_before_mb": round(before, 1),
                         "memory_after_mb": round(rss_mb(rasa_pid), 1) if alive else None,
                         "seconds": round(time.monotonic() - started, 1),

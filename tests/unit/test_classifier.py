@@ -100,3 +100,17 @@ def test_the_features_are_rasas_own_before_scaling(storage: LocalModelStorage) -
         component._sentence_features([with_dense]).toarray(),
         LogisticRegressionClassifier._create_X(component, [with_dense]).toarray(),
     )
+
+
+def test_a_message_with_no_known_word_gets_no_intent(storage: LocalModelStorage) -> None:
+    # found by make fuzz: an empty message crashed the classifier, an emoji was taken for "yes"
+    examples = [message([5, 0], "a"), message([1, 0], "a"), message([0, 1], "b"), message([0, 7], "b")]
+    component = create(storage)
+    component.train(TrainingData(examples))
+    blank, emoji, words = message([0, 0]), message([1, 0]), message([3, 0])
+    emoji.set("text", "😀👍\u200b")
+    (blank, emoji, words) = component.process([blank, emoji, words])
+    assert blank.get("intent") == {"name": None, "confidence": 0.0}
+    assert emoji.get("intent") == {"name": None, "confidence": 0.0}
+    assert emoji.get("intent_ranking") == []
+    assert words.get("intent")["name"] == "a"
