@@ -3,6 +3,7 @@
 # of its own; prints 5xx, crashes, the slowest turn and the Rasa server's memory before and after,
 # with the targets; writes reports/fuzz.json (scripts/fuzz.py).
 #   make fuzz FUZZ_ARGS="--count 1000"   a shorter run
+#   make fuzz FUZZ_ARGS="--only DingTalk" one channel (REST, DingTalk, Socket.IO)
 FUZZ_ARGS ?=
 
 .PHONY: fuzz

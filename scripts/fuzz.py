@@ -268,6 +268,9 @@ def main(argv: list[str] | None = None) -> int:
         help="concurrent HTTP clients (the Rasa server runs one turn at a time: more measure queueing)",
     )
     parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument(
+        "--only", choices=("REST", "DingTalk", "Socket.IO"), action="append", help="fuzz only these channels"
+    )
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
     env = {"RATE_LIMIT_PER_SENDER_PER_MINUTE": "0", "RATE_LIMIT_PER_ADDRESS_PER_MINUTE": "0"}
@@ -288,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
                 )),
                 ("Socket.IO", lambda: fuzz_socketio(servers.url, socketio_events(rng, args.count))),
             ):  # fmt: skip
+                if args.only and not any(channel.startswith(name) for name in args.only):
+                    continue
                 before = rss_mb(rasa_pid)
                 print(f"fuzzing {channel} with {args.count} bodies ...", flush=True)
                 started = time.monotonic()
