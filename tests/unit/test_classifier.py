@@ -108,6 +108,7 @@ def test_a_message_with_no_known_word_gets_no_intent(storage: LocalModelStorage)
     component = create(storage)
     component.train(TrainingData(examples))
     blank, emoji, words = message([0, 0]), message([1, 0]), message([3, 0])
+    blank.set("text", " ")
     emoji.set("text", "😀👍\u200b")
     (blank, emoji, words) = component.process([blank, emoji, words])
     assert blank.get("intent") == {"name": None, "confidence": 0.0}
