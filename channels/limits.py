@@ -82,11 +82,3 @@ class RateLimiter:
     def __init__(self, limits: Limits, clock: Callable[[], float] = time.monotonic) -> None:
         self.by_sender = SlidingWindow(limits.per_sender, clock=clock)
         self.by_address = SlidingWindow(limits.per_address, clock=clock)
-
-    def refusal(self, sender: str, address: str) -> str | None:
-        """Why this message is refused, or None when it may go on."""
-        if not self.by_address.allow(address):
-            return "too many messages from this address, try again in a minute"
-        if not self.by_sender.allow(sender):
-            return "too many messages in this conversation, try again in a minute"
-        return None

@@ -8,6 +8,7 @@ which never downloads a browser of its own. The browser may reach loopback addre
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -54,16 +55,17 @@ def chat_page_origin(page_port: int) -> str:
     return f"http://127.0.0.1:{page_port}"
 
 
-@pytest.fixture(scope="session")
-def chat_page(servers: Servers, page_port: int, chat_page_origin: str) -> Iterator[str]:  # noqa: F811
-    """The page server, as `make run` starts it, telling the page where the Rasa server is."""
+@contextlib.contextmanager
+def serve_page(servers: Servers, port: int) -> Iterator[str]:  # noqa: F811
+    """The page server on `port`, as `make run` starts it, telling the page where `servers` are."""
     if not (DIST / "index.html").is_file():
         pytest.fail(f"the page is not built in {DIST}: run `make chat-page` first")
+    origin = f"http://127.0.0.1:{port}"
     log = open(servers.workdir / "chat-page.log", "wb")
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "web" / "serve.py")],
         cwd=ROOT,
-        env={**os.environ, "CHAT_HOST": "127.0.0.1", "CHAT_PORT": str(page_port), "RASA_URL": servers.url},
+        env={**os.environ, "CHAT_HOST": "127.0.0.1", "CHAT_PORT": str(port), "RASA_URL": servers.url},
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -73,17 +75,23 @@ def chat_page(servers: Servers, page_port: int, chat_page_origin: str) -> Iterat
             if process.poll() is not None:
                 pytest.fail(f"the page server exited; see {servers.workdir / 'chat-page.log'}")
             try:
-                requests.get(f"{chat_page_origin}/config.json", timeout=2).raise_for_status()
+                requests.get(f"{origin}/config.json", timeout=2).raise_for_status()
                 break
             except requests.RequestException:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
-        yield f"{chat_page_origin}/"
+        yield f"{origin}/"
     finally:
         process.terminate()
         process.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def chat_page(servers: Servers, page_port: int) -> Iterator[str]:  # noqa: F811
+    with serve_page(servers, page_port) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -8,12 +8,15 @@ copies the desktop one to docs/chat-page.png for the README.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
+import pytest
 import requests
 from playwright.sync_api import Locator, Page, expect
 
 from actions import knowledge
-from tests.browser.conftest import PHONE, Visit, screenshot
+from scripts.processes import Servers, free_port
+from tests.browser.conftest import PHONE, Visit, screenshot, serve_page
 
 AFTER = knowledge.period_labels()["after_2017_01_31"]
 SELF_BA = "https://beian.aliyun.com/order/selfBaIndex.htm"
@@ -310,3 +313,30 @@ def test_rasa_server_allows_only_the_page_origin(chat_page: str, servers) -> Non
     assert allowed(page_origin) == page_origin
     assert allowed("http://127.0.0.1:9") is None
     assert allowed("https://example.com") is None
+
+
+@pytest.fixture(scope="module")
+def limited_page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The page in front of servers that take 3 messages a minute from one conversation."""
+    port = free_port()
+    env = {"RATE_LIMIT_PER_SENDER_PER_MINUTE": "3", "RATE_LIMIT_PER_ADDRESS_PER_MINUTE": "0"}
+    limited = Servers(tmp_path_factory.mktemp("limited"), f"http://127.0.0.1:{port}", extra_env=env)
+    try:
+        limited.start()
+        with serve_page(limited, port) as url:
+            yield url
+    finally:
+        limited.stop()
+
+
+def test_over_the_rate_limit_the_page_says_what_the_server_says(limited_page: str, page: Page) -> None:
+    open_chat(page, limited_page)  # the greeting is the first message of three
+    ask(page, "为什么会有备案信息核查？")
+    ask(page, "如何查看备案信息？")
+    page.locator("#chat-input").fill("2015年")
+    page.locator("#chat-input").press("Enter")
+    status = page.locator("#chat-status")
+    # the wording of knowledge/prompts.yml, sent by the server: the page has none of its own
+    expect(status).to_contain_text(knowledge.prompt("rate_limited").text.rstrip("。"))
+    expect(status).to_contain_text("自动重试")
+    expect(users(page).last.locator(".msg__status")).to_contain_text("未发送")

@@ -33,10 +33,10 @@ def test_zero_turns_a_limit_off() -> None:
 
 def test_the_address_limit_holds_across_senders() -> None:
     limiter = RateLimiter(Limits(per_sender=100, per_address=2), clock=Clock())
-    assert limiter.refusal("s1", "10.0.0.1") is None
-    assert limiter.refusal("s2", "10.0.0.1") is None
-    assert "address" in limiter.refusal("s3", "10.0.0.1")
-    assert limiter.refusal("s3", "10.0.0.2") is None
+    assert limiter.by_address.allow("10.0.0.1") and limiter.by_sender.allow("s1")
+    assert limiter.by_address.allow("10.0.0.1") and limiter.by_sender.allow("s2")
+    assert not limiter.by_address.allow("10.0.0.1")
+    assert limiter.by_address.allow("10.0.0.2")
 
 
 def test_limits_come_from_the_environment_with_defaults() -> None:

@@ -200,10 +200,22 @@ let failures = 0;
 let checkServer = true; // on load, and after a failure: make sure the server answers
 let inFlight = null;
 
+// `detail`: what the server said about the refusal (the channels' {"error": "..."}), shown as it is,
+// so the page has no wording of its own for it (knowledge/prompts.yml holds the rate limit's).
 class HttpError extends Error {
-  constructor(status) {
+  constructor(status, detail = "") {
     super(`HTTP ${status}`);
     this.status = status;
+    this.detail = detail;
+  }
+}
+
+async function errorDetail(response) {
+  try {
+    const body = await response.json();
+    return typeof body?.error === "string" ? body.error.replace(/[。.]+$/, "") : "";
+  } catch {
+    return "";
   }
 }
 
@@ -213,7 +225,7 @@ async function request(url, options = {}) {
   const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
   try {
     const response = await fetch(url, { ...options, signal: controller.signal, cache: "no-store" });
-    if (!response.ok) throw new HttpError(response.status);
+    if (!response.ok) throw new HttpError(response.status, await errorDetail(response));
     return response;
   } finally {
     clearTimeout(timer);
@@ -261,7 +273,7 @@ async function deliver(message) {
 
 function problem(error) {
   if (error instanceof HttpError) {
-    if (error.status === 429) return "消息发送得太频繁了，请稍候";
+    if (error.status === 429 && error.detail) return error.detail;
     return `助手服务暂时不可用（${error.message}）`;
   }
   return "暂时连接不上助手服务";
