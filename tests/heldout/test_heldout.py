@@ -89,7 +89,7 @@ def test_the_new_blind_set_is_what_issue_11_asks_for() -> None:
 
     from scripts import conversations
 
-    blind = ev.load_messages(ev.BLIND2_FILE)
+    blind = ev.load_messages(ev.BLIND_MESSAGES)
     contract = {*ev.FAQ_INTENTS, "inform", "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge"}
     assert len(blind) >= 300
     assert {example.intent for example in blind} == contract | {ev.OUT_OF_SCOPE}
@@ -97,7 +97,7 @@ def test_the_new_blind_set_is_what_issue_11_asks_for() -> None:
     assert sum("english" in e.tags for e in blind) >= 0.1 * len(blind)
     assert sum("traditional" in e.tags for e in blind) >= 0.1 * len(blind)
     assert ev.overlap(blind, ev.training_examples()) == []
-    talks = conversations.load(ev.BLIND2_CONVERSATIONS)
+    talks = conversations.load(ev.BLIND_CONVERSATIONS)
     assert len(talks) >= 40
     from actions import knowledge
 
@@ -109,9 +109,10 @@ def test_the_dev_set_and_the_tuned_conversations_name_real_answers() -> None:
     from scripts import conversations
 
     keys = set(knowledge.answer_keys())
-    for path in (ev.DEV_CONVERSATIONS, ev.TUNED_CONVERSATIONS):
+    for path in (ev.DEV_CONVERSATIONS, ev.TUNED_CONVERSATIONS, ev.BLIND2_CONVERSATIONS):
         assert {key for talk in conversations.load(path) for key in talk.expect} <= keys
-    assert ev.overlap(ev.load_messages(ev.DEV_FILE), ev.training_examples()) == []
+    for path in (ev.DEV_FILE, ev.BLIND2_FILE):
+        assert ev.overlap(ev.load_messages(path), ev.training_examples()) == []
 
 
 def test_harmful_confusions_are_the_ones_issue_11_lists() -> None:
