@@ -9,25 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from actions.dates import PERIODS
+from actions.knowledge import questions
 
-# Questions answered at once, whatever the slots: asking one in the middle of a form does not
-# replace the question the form is collecting slots for.
-IMMEDIATE_QUESTIONS = (
-    "faq_why_verification",
-    "faq_unknown_filing",
-    "faq_access_cancelled_miit_has_record",
-)
-# Questions whose answer depends on slots; `faq_question` holds the one being answered.
-SLOT_QUESTIONS = (
-    "faq_view_filing",
-    "faq_forgot_account",
-    "faq_modify_filing",
-    "faq_access_cancelled",
-    "faq_access_cancelled_miit_no_record",
-)
-FAQ_INTENTS = IMMEDIATE_QUESTIONS + SLOT_QUESTIONS
-# Questions whose answer depends on when the filing was submitted.
-PERIOD_QUESTIONS = ("faq_view_filing", "faq_forgot_account", "faq_modify_filing")
+# The questions as knowledge/questions.yml declares them.
+FAQ_INTENTS = tuple(questions())
+# Answered at once, whatever the slots: asking one in the middle of a form does not replace the
+# question the form is collecting slots for.
+IMMEDIATE_QUESTIONS = tuple(intent for intent, q in questions().items() if q.immediate)
+# Answers that depend on slots; `faq_question` holds the one being answered.
+SLOT_QUESTIONS = tuple(intent for intent, q in questions().items() if not q.immediate)
+# Answers that depend on when the filing was submitted.
+PERIOD_QUESTIONS = tuple(intent for intent, q in questions().items() if "filing_date" in q.slots)
 
 FILING_INFO_UNQUALIFIED = "filing_info_unqualified"
 WEBSITE_CONTENT_UNQUALIFIED = "website_content_unqualified"

@@ -3,9 +3,9 @@
 The FallbackClassifier (config.yml) turns a message into ``nlu_fallback`` when the best intent's
 confidence is low or the two best intents are too close to tell apart. Instead of guessing, this
 action offers the FAQ questions among the two best intents (and the one the facts the user
-stated imply) as buttons, with the words the
-topics menu (``utter_topics`` in domain.yml) already uses for them; a click sends the
-intent, as a topic button does. Anything else (small talk, out of scope, a date) gets the usual
+stated imply) as buttons, titled as knowledge/questions.yml declares them (the topics menu,
+``utter_topics`` in domain.yml, uses the same titles); a click sends the intent, as a topic
+button does. Anything else (small talk, out of scope, a date) gets the usual
 request to rephrase, ``utter_default``.
 """
 
@@ -17,18 +17,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.branches import FAQ_INTENTS
+from actions import knowledge
 from actions.conversation import implied_question
 
 TOPICS = "utter_topics"
 FALLBACK_INTENT = "nlu_fallback"
-
-# The two questions the topics menu has no button for: their words come from the source FAQ
-# (the 说明 notes of 如何查看备案信息, and the common part of the two 取消接入 questions).
-EXTRA_TITLES = {
-    "faq_forgot_account": "忘记原备案账号密码怎么办？",
-    "faq_access_cancelled": "超期未整改，备案已经被取消接入，怎么办？",
-}
 
 
 def _topics(domain: DomainDict) -> dict[str, Any]:
@@ -36,14 +29,9 @@ def _topics(domain: DomainDict) -> dict[str, Any]:
     return variations[0]
 
 
-def question_titles(domain: DomainDict) -> dict[str, str]:
-    """FAQ intent -> the question's title: the topics menu's buttons, then EXTRA_TITLES."""
-    titles = dict(EXTRA_TITLES)
-    for button in _topics(domain).get("buttons") or []:
-        payload = str(button.get("payload", ""))
-        if payload.startswith("/") and payload[1:] in FAQ_INTENTS:
-            titles[payload[1:]] = str(button["title"])
-    return titles
+def question_titles() -> dict[str, str]:
+    """FAQ intent -> the question's title (knowledge/questions.yml)."""
+    return {intent: question.title for intent, question in knowledge.questions().items()}
 
 
 def best_two(tracker: Tracker) -> list[str]:
@@ -61,7 +49,7 @@ class ActionAskWhichQuestion(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        titles = question_titles(domain)
+        titles = question_titles()
         # The FAQ questions among the two closest, and the one the facts stated imply
         # (阿里云通知说网站内容不合格 may sit between inform and faq_modify_filing).
         closest = best_two(tracker)

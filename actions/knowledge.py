@@ -1,9 +1,9 @@
 """Loads what the assistant says from knowledge/, and fills in its links.
 
-The FAQ's answers (answers.yml), the questions the actions ask (prompts.yml), the period
-labels (periods.yml) and the help-center documents the answers link to (documents.yml) live
-there, once. The files are read once per process and found relative to this file, so the
-action server can start from any working directory.
+The FAQ's questions (questions.yml), its answers (answers.yml), the questions the actions ask
+(prompts.yml), the period labels (periods.yml) and the help-center documents the answers link
+to (documents.yml) live there, once. The files are read once per process and found relative
+to this file, so the action server can start from any working directory.
 """
 
 from __future__ import annotations
@@ -54,6 +54,23 @@ class Message:
     key: str
     text: str
     buttons: list[dict[str, str]]
+
+
+@dataclass(frozen=True)
+class Question:
+    """One FAQ question as knowledge/questions.yml declares it."""
+
+    intent: str
+    title: str
+    english: str
+    menu: bool
+    slots: tuple[str, ...]
+    answers: tuple[str, ...]
+
+    @property
+    def immediate(self) -> bool:
+        """Answered at once, whatever the conversation knows."""
+        return not self.slots
 
 
 @cache
@@ -114,13 +131,29 @@ def prompt(key: str, english: bool = False, **values: str) -> Message:
     return Message(key, text, buttons)
 
 
+@cache
+def questions() -> dict[str, Question]:
+    """FAQ intent -> its question, in the source's order."""
+    return {
+        intent: Question(
+            intent=intent,
+            title=str(entry["title"]),
+            english=str(entry["english"]),
+            menu=bool(entry["menu"]),
+            slots=tuple(entry["slots"]),
+            answers=tuple(entry["answers"]),
+        )
+        for intent, entry in _load("questions.yml")["questions"].items()
+    }
+
+
 def english_intro(question: str) -> Message | None:
     """The one English sentence that names the question a Chinese answer belongs to."""
-    english = _load("english.yml")
-    title = english["questions"].get(question)
-    if title is None:
+    asked = questions().get(question)
+    if asked is None:
         return None
-    return Message("english_intro", _fill(str(english["answer_intro"]), {"question": str(title)}), [])
+    template = str(_load("english.yml")["answer_intro"])
+    return Message("english_intro", _fill(template, {"question": asked.english}), [])
 
 
 def period_labels() -> Mapping[str, str]:

@@ -89,18 +89,10 @@ def load(path: Path) -> list[Conversation]:
 
 
 def question_of(answer_key: str) -> set[str]:
-    """The FAQ intents whose button leads to an answer key (for clicking the right button)."""
-    if answer_key.startswith("view_filing_"):
-        return {"faq_view_filing"}
-    if answer_key.startswith("forgot_account_"):
-        return {"faq_forgot_account", "faq_view_filing"}
-    if answer_key.startswith("modify_"):
-        return {"faq_modify_filing"}
-    if answer_key.startswith("miit_result_"):
-        return {"faq_access_cancelled_miit_no_record", "faq_access_cancelled"}
-    if answer_key == "access_cancelled_miit_has_record":
-        return {"faq_access_cancelled_miit_has_record", "faq_access_cancelled"}
-    return {f"faq_{answer_key}"}
+    """The FAQ intents whose button leads to an answer key (knowledge/questions.yml)."""
+    from actions import knowledge
+
+    return {intent for intent, question in knowledge.questions().items() if answer_key in question.answers}
 
 
 class Recogniser:

@@ -102,16 +102,14 @@ BASELINE_CACHE = REPORTS / "cache"
 # prediction made the old way is reused ("fresh process": before, it shared jieba's dictionary).
 BASELINE_RECIPE = "fresh process"
 
-FAQ_INTENTS = (
-    "faq_why_verification",
-    "faq_view_filing",
-    "faq_modify_filing",
-    "faq_unknown_filing",
-    "faq_access_cancelled_miit_has_record",
-    "faq_access_cancelled_miit_no_record",
-    "faq_forgot_account",
-    "faq_access_cancelled",
-)
+
+def faq_intents() -> tuple[str, ...]:
+    """The FAQ's questions (knowledge/questions.yml)."""
+    from actions import knowledge
+
+    return tuple(knowledge.questions())
+
+
 OUT_OF_SCOPE = "out_of_scope"
 FALLBACK = "nlu_fallback"
 DECLINED = (OUT_OF_SCOPE, FALLBACK)
@@ -459,7 +457,7 @@ def metrics(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
         "oos_precision": declined_oos / sum(declined) if any(declined) else 0.0,
         "oos_recall": declined_oos / sum(oos) if any(oos) else 0.0,
         "oos_no_faq_answer": (
-            sum(p not in FAQ_INTENTS for p in oos_predictions) / len(oos_predictions)
+            sum(p not in faq_intents() for p in oos_predictions) / len(oos_predictions)
             if oos_predictions
             else 0.0
         ),

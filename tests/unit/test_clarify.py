@@ -11,8 +11,8 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.branches import FAQ_INTENTS
-from actions.clarify import EXTRA_TITLES, ActionAskWhichQuestion, question_titles
+from actions import knowledge
+from actions.clarify import ActionAskWhichQuestion
 from tests.conftest import ROOT
 
 
@@ -44,15 +44,6 @@ def run(tracker: Tracker) -> list[dict[str, Any]]:
     return dispatcher.messages
 
 
-def test_every_faq_question_has_a_title_and_the_menu_titles_are_reused() -> None:
-    titles = question_titles(domain())
-    assert set(titles) == set(FAQ_INTENTS)
-    for button in topics()["buttons"]:
-        assert titles[button["payload"][1:]] == button["title"]
-    # the two questions without a menu button are the only titles of clarify.py's own
-    assert set(EXTRA_TITLES) == set(FAQ_INTENTS) - {b["payload"][1:] for b in topics()["buttons"]}
-
-
 def test_two_close_faq_questions_are_offered_as_two_buttons() -> None:
     messages = run(
         ranked(("faq_access_cancelled_miit_has_record", 0.41), ("faq_access_cancelled_miit_no_record", 0.39))
@@ -74,7 +65,7 @@ def test_two_close_faq_questions_are_offered_as_two_buttons() -> None:
 def test_a_question_without_a_menu_button_gets_its_own_title() -> None:
     messages = run(ranked(("faq_forgot_account", 0.35), ("faq_view_filing", 0.33), ("greet", 0.1)))
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/faq_forgot_account", "/faq_view_filing"]
-    assert messages[0]["buttons"][0]["title"] == EXTRA_TITLES["faq_forgot_account"]
+    assert messages[0]["buttons"][0]["title"] == knowledge.questions()["faq_forgot_account"].title
 
 
 @pytest.mark.parametrize(
