@@ -30,7 +30,7 @@ TEST_STEPS := lint validate test-unit test-rasa test-e2e
 # The page allowed to call the Rasa server from a browser (CORS).
 export CHAT_PAGE_ORIGIN ?= http://localhost:$(CHAT_PORT)
 
-.PHONY: help install train run shell test test-unit test-rasa test-e2e validate lint bench lock clean
+.PHONY: help install train run shell check test test-unit test-rasa test-e2e validate lint bench lock clean
 
 -include mk/*.mk
 
@@ -92,6 +92,8 @@ test-rasa: $(MODEL)  ## Rasa test stories (rasa test core --fail-on-prediction-e
 
 test-e2e: $(MODEL) | var  ## the real action server and Rasa server over REST, DingTalk, Socket.IO
 	$(BIN)/python -m pytest tests/e2e -q
+
+check: lint validate test-unit test-rasa  ## the quick loop while editing: lint, data, unit tests, test stories
 
 test: $(TEST_STEPS)  ## every test step (what CI runs); non-zero on any failure
 

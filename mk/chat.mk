@@ -17,8 +17,15 @@ TEST_STEPS += test-chat
 
 .PHONY: chat-page serve-chat test-chat browser chat-screenshot clean-chat
 
+NODE_MAJOR_MIN := 18
+NODE_HELP := the chat page is built with Node.js $(NODE_MAJOR_MIN) or newer and npm \
+	(Debian: apt-get install nodejs npm; or https://nodejs.org/); make run and make test need them
+
 # npm ci installs exactly what web/package-lock.json says; it writes node_modules/.package-lock.json.
 web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	@command -v node >/dev/null && command -v npm >/dev/null || { echo "Node.js or npm not found: $(NODE_HELP)"; exit 1; }
+	@major=$$(node -p 'process.versions.node.split(".")[0]'); test "$$major" -ge $(NODE_MAJOR_MIN) || \
+		{ echo "Node.js $$(node --version) is too old: $(NODE_HELP)"; exit 1; }
 	cd web && npm ci --no-audit --no-fund
 	touch $@
 
