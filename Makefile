@@ -65,7 +65,7 @@ run: $(MODEL) chat-page | var  ## install, train if needed, start the action ser
 	@trap 'kill 0' EXIT INT TERM; \
 	$(BIN)/python -m actions.server --port $(ACTION_PORT) & \
 	$(BIN)/python -m scripts.endpoints var/endpoints.yml; \
-	$(RASA) run --model $(MODEL) --port $(RASA_PORT) --endpoints var/endpoints.yml \
+	$(BIN)/python -m assistant run --model $(MODEL) --port $(RASA_PORT) --endpoints var/endpoints.yml \
 		--credentials credentials.yml --cors "$(CHAT_PAGE_ORIGIN)" & \
 	$(BIN)/python web/serve.py & \
 	wait
@@ -74,7 +74,7 @@ shell: $(MODEL) | var  ## talk to the assistant in the terminal (rasa shell, wit
 	@trap 'kill 0' EXIT INT TERM; \
 	$(BIN)/python -m actions.server --port $(ACTION_PORT) > var/actions.log 2>&1 & \
 	$(BIN)/python -m scripts.endpoints var/endpoints.yml; \
-	$(RASA) shell --model $(MODEL) --endpoints var/endpoints.yml
+	$(BIN)/python -m assistant shell --model $(MODEL) --endpoints var/endpoints.yml
 
 validate: $(VENV)/.installed  ## rasa data validate --fail-on-warnings
 	$(RASA) data validate --config config.yml --domain domain.yml --data data --fail-on-warnings

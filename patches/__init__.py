@@ -1,10 +1,11 @@
 """Small, measured fixes to Rasa 3.6 itself.
 
-Applied when the Rasa server loads the project's channels (credentials.yml) or its stores
-(endpoints.yml): `rasa shell` opens only its own command-line channel, but reads the endpoints.
-Each fix replaces a Rasa function whose code it was written against, so they apply to that
-Rasa release only (requirements.txt pins it; tests/unit/test_patches.py checks the two agree).
-On another release the Rasa server logs a warning and runs unpatched: slower, not wrong.
+Switched on at one explicit entry point, `python -m assistant` (assistant.py), which `make run`,
+`make shell` and every test and benchmark server use; importing the channels or the stores
+applies nothing. Each fix replaces a Rasa function whose code it was written against, so they
+apply to that Rasa release only (requirements.txt pins it; tests/unit/test_patches.py checks
+the two agree); the SQL tracker store's fast path (stores/sql.py) reads `applied()` too. On
+another release, or under plain `rasa run`, the server runs unpatched: slower, not wrong.
 """
 
 import logging
@@ -15,11 +16,24 @@ from patches import endpoint_json, event_types, graph_runner, remote_action, ser
 
 RASA_VERSION = "3.6.21"
 
+NAMES = ("endpoint_json", "event_types", "graph_runner", "remote_action", "server_start", "stores.sql")
+
 logger = logging.getLogger(__name__)
+_applied = False
+
+
+def rasa_version() -> str:
+    return str(rasa.__version__)
+
+
+def applied() -> bool:
+    """Whether apply_all() switched the fixes on in this process."""
+    return _applied
 
 
 def apply_all() -> bool:
     """Idempotent: each fix replaces one Rasa function with the project's. False when not applied."""
+    global _applied
     if rasa.__version__ != RASA_VERSION:
         logger.warning(
             "patches/ were written for Rasa %s, this is Rasa %s: not applied (check each one "
@@ -33,4 +47,5 @@ def apply_all() -> bool:
     graph_runner.apply()
     remote_action.apply()
     server_start.apply()
+    _applied = True
     return True

@@ -64,8 +64,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # actions.knowledge, for the channel's apology
 
 from actions import knowledge  # noqa: E402
-from scripts.endpoints import write as write_endpoints  # noqa: E402
-from scripts.processes import free_port, stop_all  # noqa: E402
+from scripts.processes import Servers  # noqa: E402
 
 RASA = ROOT / ".venv" / "bin" / "rasa"
 BENCH_DIR = ROOT / "var" / "bench"
@@ -236,100 +235,51 @@ def peak_rss_kb(pid: int) -> int:
     return 0
 
 
-class Servers:
-    """The action server and the Rasa server of one model, on free loopback ports."""
+def servers_of(name: str, model: Path, stack: str) -> Servers:
+    """The servers of one model (scripts/processes.py): the project through `python -m assistant`,
+    the peer as plain `rasa run` on Rasa's stock channel and stores; rate limits off."""
+    workdir = BENCH_DIR / name
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "tracker.db").unlink(missing_ok=True)
+    env = {"RATE_LIMIT_PER_SENDER_PER_MINUTE": "0", "RATE_LIMIT_PER_ADDRESS_PER_MINUTE": "0"}
+    return Servers(
+        workdir,
+        model=model,
+        extra_env=env,
+        endpoints=RUN_FILES[stack]["endpoints"],
+        credentials=RUN_FILES[stack]["credentials"],
+        patched=stack == "project",
+        start_timeout=START_TIMEOUT,
+    )
 
-    def __init__(self, name: str, model: Path, run_files: dict[str, Path]) -> None:
-        self.name = name
-        self.model = model
-        self.run_files = run_files  # its endpoints and credentials files
-        self.action_port = free_port()
-        self.rasa_port = free_port()
-        tracker_db = BENCH_DIR / f"{name}-tracker.db"
-        tracker_db.unlink(missing_ok=True)
-        self.env = {
-            **os.environ,
-            "ACTION_SERVER_URL": f"http://127.0.0.1:{self.action_port}/webhook",
-            "TRACKER_DB": str(tracker_db),
-            "RATE_LIMIT_PER_SENDER_PER_MINUTE": "0",
-            "RATE_LIMIT_PER_ADDRESS_PER_MINUTE": "0",
-            "RASA_TELEMETRY_ENABLED": "false",
-            "TF_CPP_MIN_LOG_LEVEL": "2",
+
+def rss(servers: Servers) -> dict[str, dict[str, float]]:
+    figures = {}
+    for role, process in servers.processes.items():
+        own, tree = process_tree_rss_kb(process.pid)
+        figures[role] = {
+            "rss_mb": own / 1024,
+            "tree_rss_mb": tree / 1024,
+            "peak_mb": peak_rss_kb(process.pid) / 1024,
         }
-        self.processes: dict[str, subprocess.Popen] = {}
-        self.url = f"http://127.0.0.1:{self.rasa_port}{WEBHOOK}"
+    return figures
 
-    def _spawn(self, role: str, *args: str) -> None:
-        log = open(BENCH_DIR / f"{self.name}-{role}.log", "wb")
-        self.processes[role] = subprocess.Popen(
-            [str(RASA), *args], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
-        )
-        log.close()
 
-    def start(self, session: requests.Session) -> float:
-        """Spawns both servers; seconds from the spawn to the first valid REST answer."""
-        started = time.monotonic()
-        self._spawn("actions", "run", "actions", "--actions", "actions", "--port", str(self.action_port))
-        endpoints = write_endpoints(
-            BENCH_DIR / f"{self.name}-endpoints.yml",
-            self.env["ACTION_SERVER_URL"],
-            self.env["TRACKER_DB"],
-            self.run_files["endpoints"],
-        )
-        self._spawn(
-            "rasa",
-            "run",
-            "--model", str(self.model),
-            "--port", str(self.rasa_port),
-            "--endpoints", str(endpoints),
-            "--credentials", str(self.run_files["credentials"]),
-        )  # fmt: skip
-        deadline = started + START_TIMEOUT
-        while time.monotonic() < deadline:
-            for role, process in self.processes.items():
-                if process.poll() is not None:
-                    raise SystemExit(f"the {role} server of {self.name} exited; see {BENCH_DIR}")
-            try:
-                reply = session.post(
-                    self.url, data=body(f"bench-start-{uuid.uuid4().hex}", IMMEDIATE), timeout=30
-                )
-                if valid(reply.status_code, reply.json()):
-                    return time.monotonic() - started
-            except (requests.RequestException, ValueError):
-                pass
-            time.sleep(0.1)
-        raise SystemExit(f"the servers of {self.name} did not answer within {START_TIMEOUT:.0f} s")
-
-    def rss(self) -> dict[str, dict[str, float]]:
-        figures = {}
-        for role, process in self.processes.items():
-            own, tree = process_tree_rss_kb(process.pid)
-            figures[role] = {
-                "rss_mb": own / 1024,
-                "tree_rss_mb": tree / 1024,
-                "peak_mb": peak_rss_kb(process.pid) / 1024,
-            }
-        return figures
-
-    def cpu(self) -> dict[str, float]:
-        """CPU seconds each server has used so far."""
-        return {role: cpu_seconds(process.pid) for role, process in self.processes.items()}
-
-    def stop(self) -> None:
-        stop_all(self.processes.values())
-        self.processes.clear()
+def cpu(servers: Servers) -> dict[str, float]:
+    """CPU seconds each server has used so far."""
+    return {role: cpu_seconds(process.pid) for role, process in servers.processes.items()}
 
 
 @contextmanager
-def running(servers: Servers, session: requests.Session) -> Iterator[float]:
+def running(servers: Servers) -> Iterator[float]:
+    """Seconds from the spawn to the servers' first answers (the launcher's readiness check)."""
     try:
-        yield servers.start(session)
+        servers.start()
+        assert servers.started_in is not None
+        yield servers.started_in
     finally:
         servers.stop()
 
-
-# --------------------------------------------------------------------------------------------
-# Measurements
 
 APOLOGY = knowledge.prompt("service_unavailable").text
 
@@ -480,31 +430,32 @@ async def measure_throughput(url: str, clients: int, messages: int, tag: str) ->
 def bench_model(name: str, args: argparse.Namespace) -> dict[str, Any]:
     model = MODELS_DIR / f"{name}.tar.gz"
     stack = "project" if args.peer_on_project_stack else name
-    servers = Servers(name, model, RUN_FILES[stack])
+    servers = servers_of(name, model, stack)
+    webhook = servers.url + WEBHOOK
     session = requests.Session()
     session.headers["Content-Type"] = "application/json"
     print(
         f"{name}: starting its servers (Rasa :{servers.rasa_port}, actions :{servers.action_port}) ...",
         flush=True,
     )
-    with running(servers, session) as startup:
+    with running(servers) as startup:
         print(f"  first answer after {startup:.1f} s", flush=True)
         result: dict[str, Any] = {"startup_s": startup}
         # How busy the machine was with other work while this model was measured: all busy CPU
         # time less the servers' and this script's.
-        started, machine_before, own_before = time.monotonic(), machine_busy_seconds(), servers.cpu()
+        started, machine_before, own_before = time.monotonic(), machine_busy_seconds(), cpu(servers)
         bench_before = sum(os.times()[:2])
-        result["latency"] = measure_latencies(Sequential(session, servers.url), servers.cpu, args, name)
+        result["latency"] = measure_latencies(Sequential(session, webhook), lambda: cpu(servers), args, name)
         print(f"  throughput: {args.clients} clients, {args.load_messages} messages ...", flush=True)
-        before = servers.cpu()
+        before = cpu(servers)
         result["throughput"] = asyncio.run(
-            measure_throughput(servers.url, args.clients, args.load_messages, name)
+            measure_throughput(webhook, args.clients, args.load_messages, name)
         )
         result["throughput"]["cpu_ms_per_msg"] = cpu_per_message(
-            before, servers.cpu(), result["throughput"]["messages"]
+            before, cpu(servers), result["throughput"]["messages"]
         )
-        result["rss"] = servers.rss()
-        ours = sum(servers.cpu().values()) - sum(own_before.values()) + sum(os.times()[:2]) - bench_before
+        result["rss"] = rss(servers)
+        ours = sum(cpu(servers).values()) - sum(own_before.values()) + sum(os.times()[:2]) - bench_before
         result["others_cpu_cores"] = max(
             0.0, (machine_busy_seconds() - machine_before - ours) / (time.monotonic() - started)
         )

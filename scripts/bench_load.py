@@ -3,10 +3,11 @@
 Starts its own action server and Rasa server on 127.0.0.1 (free ports, endpoints.yml, a new SQLite
 tracker store in a temporary folder, rate limits off), then holds --conversations conversations of
 --turns turns each at the same time, each turn waiting for the answer to the one before, as users
-do. The turns are the end-to-end conversations of tests/e2e/test_conversations.py, one after the
-other, each conversation starting at a different one. Prints the errors (failed requests, empty
-answers, apologies), the latency percentiles of a turn and the throughput; then reads the tracker
-store (SQLite table `events`, type_name 'user', per sender_id) and prints the turns it lacks.
+do. The turns are `make bench`'s conversation (scripts/bench.py), each conversation starting at a
+different turn of it. The servers come from the one launcher, scripts/processes.py. Prints the
+errors (failed requests, empty answers, apologies), the latency percentiles of a turn and the
+throughput; then reads the tracker store (SQLite table `events`, type_name 'user', per
+sender_id) and prints the turns it lacks.
 Exits 1 when there were errors or lost turns.
 
 Everything is bounded: each request (--request-timeout), the whole load (--deadline), the start.
@@ -17,10 +18,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,103 +34,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from actions import knowledge  # noqa: E402
-from scripts.endpoints import write as write_endpoints  # noqa: E402
-from scripts.processes import free_port, stop_all  # noqa: E402
-from tests.e2e.test_conversations import CONVERSATIONS  # noqa: E402
+from scripts.bench import CONVERSATION  # noqa: E402
+from scripts.processes import Servers  # noqa: E402
 
-RASA = ROOT / ".venv" / "bin" / "rasa"
 MODEL = ROOT / "models" / "icp-assistant.tar.gz"
-HOST = "127.0.0.1"
 APOLOGY = knowledge.prompt("service_unavailable").text
 
 
 def script(index: int, turns: int) -> list[str]:
-    """`turns` messages: the e2e conversations in a row, starting at the index-th one."""
-    names = sorted(CONVERSATIONS)
-    said: list[str] = []
-    position = index
-    while len(said) < turns:
-        said.extend(turn[0] for turn in CONVERSATIONS[names[position % len(names)]])
-        position += 1
-    return said[:turns]
-
-
-class Servers:
-    """An action server and a Rasa server of the benchmark's own, on free loopback ports."""
-
-    def __init__(self, workdir: Path, endpoints: Path) -> None:
-        self.workdir = workdir
-        self.endpoints = endpoints
-        self.tracker_db = workdir / "tracker.db"
-        self.action_port = free_port()
-        self.rasa_port = free_port()
-        self.env = {
-            **os.environ,
-            "ACTION_SERVER_URL": f"http://{HOST}:{self.action_port}/webhook",
-            "TRACKER_DB": str(self.tracker_db),
-            "RATE_LIMIT_PER_SENDER_PER_MINUTE": "0",
-            "RATE_LIMIT_PER_ADDRESS_PER_MINUTE": "0",
-            "SANIC_HOST": HOST,  # the action server's interface
-            "RASA_TELEMETRY_ENABLED": "false",
-            "TF_CPP_MIN_LOG_LEVEL": "2",
-        }
-        self.processes: list[subprocess.Popen] = []
-
-    @property
-    def webhook(self) -> str:
-        return f"http://{HOST}:{self.rasa_port}/webhooks/rest/webhook"
-
-    def _start(self, name: str, *args: str) -> None:
-        with open(self.workdir / f"{name}.log", "ab") as log:
-            self.processes.append(
-                subprocess.Popen(
-                    [str(RASA), *args], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
-                )
-            )
-
-    def own_endpoints(self) -> Path:
-        """The endpoints file with this benchmark's ports and tracker file (scripts/endpoints.py)."""
-        return write_endpoints(
-            self.workdir / "endpoints.yml",
-            self.env["ACTION_SERVER_URL"],
-            str(self.tracker_db),
-            self.endpoints,
-        )
-
-    def start(self, timeout: float) -> None:
-        self._start("actions", "run", "actions", "--actions", "actions", "--port", str(self.action_port))
-        self._start(
-            "rasa",
-            "run",
-            "--model", str(MODEL),
-            "--interface", HOST,
-            "--port", str(self.rasa_port),
-            "--endpoints", str(self.own_endpoints()),
-            "--credentials", "credentials.yml",
-        )  # fmt: skip
-        asyncio.run(self._wait_until_ready(timeout))
-
-    async def _wait_until_ready(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        body = {"sender": f"bench-warmup-{uuid.uuid4().hex[:8]}", "message": "/greet"}
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
-            while time.monotonic() < deadline:
-                if any(process.poll() is not None for process in self.processes):
-                    raise RuntimeError(f"a server exited early; see the logs in {self.workdir}")
-                try:
-                    async with session.get(f"http://{HOST}:{self.action_port}/health") as health:
-                        health.raise_for_status()
-                    async with session.post(self.webhook, json=body) as answer:
-                        if answer.status == 200 and await answer.json():
-                            return
-                except (aiohttp.ClientError, asyncio.TimeoutError):
-                    pass
-                await asyncio.sleep(1)
-        raise RuntimeError(f"servers not ready after {timeout:.0f}s; see the logs in {self.workdir}")
-
-    def stop(self) -> None:
-        stop_all(self.processes, timeout=30)
-        self.processes.clear()
+    """`turns` messages: `make bench`'s 19-turn conversation over and over, the index-th
+    conversation starting at its index-th turn."""
+    return [CONVERSATION[(index + turn) % len(CONVERSATION)] for turn in range(turns)]
 
 
 @dataclass
@@ -249,18 +162,26 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("1 to 1000 conversations of 1 to 100 turns")
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-load-"))
-    servers = Servers(workdir, args.endpoints.resolve())
+    env = {"RATE_LIMIT_PER_SENDER_PER_MINUTE": "0", "RATE_LIMIT_PER_ADDRESS_PER_MINUTE": "0"}
+    servers = Servers(
+        workdir,
+        model=MODEL,
+        extra_env=env,
+        endpoints=args.endpoints.resolve(),
+        start_timeout=args.start_timeout,
+    )
+    webhook = f"{servers.url}/webhooks/rest/webhook"
     print(f"bench-load: starting an action server and a Rasa server (logs in {workdir})", flush=True)
     try:
-        servers.start(args.start_timeout)
+        servers.start()
         total = args.conversations * args.turns
         print(
             f"bench-load: {args.conversations} conversations x {args.turns} turns = {total} turns at once "
-            f"over REST ({servers.webhook})",
+            f"over REST ({webhook})",
             flush=True,
         )
         results, elapsed = asyncio.run(
-            load(servers.webhook, args.conversations, args.turns, args.request_timeout, args.deadline)
+            load(webhook, args.conversations, args.turns, args.request_timeout, args.deadline)
         )
     finally:
         servers.stop()
@@ -281,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         mean = sum(results.latencies) / answered
         print(f"latency of a turn: {figures}, max {max(results.latencies):.2f}s, mean {mean:.2f}s")
 
-    stored = stored_user_turns(servers.tracker_db)
+    stored = stored_user_turns(Path(servers.env["TRACKER_DB"]))
     lost, differ = lost_turns(results.sent, stored)
     kept = sum(len(stored.get(sender, [])) for sender in results.sent)
     print(

@@ -9,21 +9,16 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import psycopg2
 import pytest
-import requests
 
 from scripts import scale_services
-from scripts.processes import free_port, stop_all
+from scripts.processes import MODEL, Servers
 from tests.conftest import ROOT
-from tests.e2e.conftest import MODEL, RASA
 
 # SCALE_ENDPOINTS: another endpoints file to try (with the same environment variables).
 ENDPOINTS = Path(os.environ.get("SCALE_ENDPOINTS") or ROOT / "deploy" / "endpoints.scale.yml").resolve()
@@ -32,85 +27,28 @@ START_TIMEOUT = float(os.environ.get("SCALE_START_TIMEOUT", "420"))
 REQUEST_TIMEOUT = 120
 
 
-class Cluster:
+class Cluster(Servers):
     """The action server and the Rasa servers "a" and "b", sharing the tracker and lock stores."""
 
     NAMES = ("a", "b")
 
     def __init__(self, workdir: Path, services: scale_services.Services) -> None:
-        self.workdir = workdir
+        super().__init__(
+            workdir,
+            extra_env=services.env(),
+            rasa_names=self.NAMES,
+            endpoints=ENDPOINTS,
+            start_timeout=START_TIMEOUT,
+        )
         self.services = services
-        self.action_port = free_port()
-        self.rasa_ports = {name: free_port() for name in self.NAMES}
-        self.env = {
-            **os.environ,
-            **services.env(),
-            "ACTION_SERVER_URL": f"http://127.0.0.1:{self.action_port}/webhook",
-            "SANIC_HOST": "127.0.0.1",  # the action server's interface
-            "RASA_TELEMETRY_ENABLED": "false",
-            "TF_CPP_MIN_LOG_LEVEL": "2",
-        }
-        self.processes: dict[str, subprocess.Popen] = {}
 
-    def url(self, name: str) -> str:
-        return f"http://127.0.0.1:{self.rasa_ports[name]}"
-
-    def _start(self, name: str, *args: str) -> None:
-        with open(self.workdir / f"{name}.log", "ab") as log:
-            self.processes[name] = subprocess.Popen(
-                [str(RASA), *args], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
-            )
-
-    def start(self) -> None:
-        self._start("actions", "run", "actions", "--actions", "actions", "--port", str(self.action_port))
-        for name in self.NAMES:
-            self._start(
-                f"rasa-{name}",
-                "run",
-                "--model", str(MODEL),
-                "--interface", "127.0.0.1",
-                "--port", str(self.rasa_ports[name]),
-                "--endpoints", str(ENDPOINTS),
-                "--credentials", "credentials.yml",
-            )  # fmt: skip
-        self._wait_until_ready()
-
-    def _wait_until_ready(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        waiting = {"actions", *self.NAMES}
-        while waiting and time.monotonic() < deadline:
-            for name, process in self.processes.items():
-                if process.poll() is not None:
-                    raise RuntimeError(f"{name} exited early; see {self.workdir}/{name}.log")
-            for name in sorted(waiting):
-                try:
-                    if name == "actions":
-                        requests.get(
-                            f"http://127.0.0.1:{self.action_port}/health", timeout=2
-                        ).raise_for_status()
-                    elif not self.say(name, f"warmup-{uuid.uuid4().hex}", "/greet", timeout=10):
-                        continue
-                    waiting.discard(name)
-                except requests.RequestException:
-                    pass
-            time.sleep(1)
-        if waiting:
-            raise RuntimeError(f"not ready after {START_TIMEOUT:.0f}s: {sorted(waiting)}; see {self.workdir}")
-
-    def say(
+    def say_to(
         self, name: str, sender: str, text: str, timeout: float = REQUEST_TIMEOUT
     ) -> list[dict[str, Any]]:
         """What server `name` answers to `text` from `sender`, without the recipient ids."""
-        response = requests.post(
-            f"{self.url(name)}/webhooks/rest/webhook",
-            data=json.dumps({"sender": sender, "message": text}, ensure_ascii=False).encode(),
-            headers={"Content-Type": "application/json"},
-            timeout=timeout,
-        )
-        response.raise_for_status()
         return [
             {key: value for key, value in message.items() if key != "recipient_id"}
-            for message in response.json()
+            for message in self.say(sender, text, server=name, timeout=timeout)
         ]
 
     def stored_events(self, sender: str) -> list[tuple[str, dict[str, Any]]]:
@@ -132,10 +70,6 @@ class Cluster:
                 return [(type_name, json.loads(data)) for type_name, data in cursor.fetchall()]
         finally:
             connection.close()
-
-    def stop(self) -> None:
-        stop_all(self.processes.values(), timeout=30)
-        self.processes.clear()
 
 
 @pytest.fixture(scope="session")

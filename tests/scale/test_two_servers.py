@@ -67,14 +67,14 @@ def test_turns_alternating_between_two_servers_give_the_conversation_of_one_serv
     # Half of the conversations start on "a", half on "b".
     order = Cluster.NAMES if index % 2 == 0 else tuple(reversed(Cluster.NAMES))
     for number, (said, expected, unexpected) in enumerate(turns):
-        reference = cluster.say("a", alone, said)
+        reference = cluster.say_to("a", alone, said)
         shown = text_of(reference) + "\n" + "\n".join(buttons_of(reference))
         for phrase in expected:
             assert phrase in shown, f"one server, after {said!r}: {phrase!r} not in {shown!r}"
         for phrase in unexpected:
             assert phrase not in shown, f"one server, after {said!r}: {phrase!r} in {shown!r}"
         server = order[number % 2]
-        reply = cluster.say(server, alternating, said)
+        reply = cluster.say_to(server, alternating, said)
         assert reply == reference, f"turn {number + 1} ({said!r}) on server {server}"
 
     said = [turn[0] for turn in turns]
@@ -94,7 +94,7 @@ def at_once(cluster: Cluster, sends: list[tuple[str, str, str]]) -> list[list[di
 
     def send(server: str, sender: str, text: str) -> list[dict[str, Any]]:
         barrier.wait()
-        return cluster.say(server, sender, text)
+        return cluster.say_to(server, sender, text)
 
     with ThreadPoolExecutor(max_workers=len(sends)) as pool:
         futures = [pool.submit(send, *request) for request in sends]
@@ -116,7 +116,7 @@ def test_the_same_message_on_both_servers_at_once_is_handled_one_after_the_other
     """Each turn is sent to "a" and "b" at the same moment; one server gets it twice in a row."""
     alone, together = new_sender("twice", name), new_sender("together", name)
     for said, _, _ in CONVERSATIONS[name]:
-        reference = [cluster.say("a", alone, said), cluster.say("a", alone, said)]
+        reference = [cluster.say_to("a", alone, said), cluster.say_to("a", alone, said)]
         replies = at_once(cluster, [("a", together, said), ("b", together, said)])
         assert as_set(replies) == as_set(reference), f"after {said!r} twice"
 
@@ -129,7 +129,7 @@ def test_a_burst_of_one_sender_on_both_servers_keeps_every_turn(cluster: Cluster
     """Eight messages of one sender, four on each server, all at once: eight whole turns."""
     said = CONVERSATIONS["why_verification"][0][0]
     alone, burst = new_sender("one", "burst"), new_sender("burst", "burst")
-    reference = [cluster.say("a", alone, said) for _ in range(8)]
+    reference = [cluster.say_to("a", alone, said) for _ in range(8)]
     replies = at_once(cluster, [(Cluster.NAMES[i % 2], burst, said) for i in range(8)])
     assert as_set(replies) == as_set(reference)
     assert user_texts(cluster, burst) == [said] * 8
@@ -137,4 +137,4 @@ def test_a_burst_of_one_sender_on_both_servers_keeps_every_turn(cluster: Cluster
     # and the conversation goes on, on either server
     follow_up = CONVERSATIONS["view_filing_before_2010"]
     for number, (text, _, _) in enumerate(follow_up):
-        assert cluster.say(Cluster.NAMES[number % 2], burst, text) == cluster.say("a", alone, text)
+        assert cluster.say_to(Cluster.NAMES[number % 2], burst, text) == cluster.say_to("a", alone, text)

@@ -12,7 +12,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent, GraphSchema, Sch
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 
-import channels  # noqa: F401  (applies the patches, as the Rasa server does)
+import patches
 from patches.graph_runner import SequentialGraphRunner
 
 CALLS: list[str] = []
@@ -104,4 +104,5 @@ def test_an_input_value_naming_a_node_is_refused_by_both(tmp_path: Path) -> None
 
 
 def test_the_rasa_server_loads_models_with_the_sequential_runner() -> None:
+    assert patches.apply_all()  # as `python -m assistant` does
     assert rasa.core.processor.DaskGraphRunner is SequentialGraphRunner

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -30,13 +32,20 @@ from rasa.shared.core.events import (
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
 
-import channels  # noqa: F401  (applies the patches, as the Rasa server does)
 import patches
 from patches import endpoint_json, event_types
 from patches.remote_action import passes_by_event_type, validate_action_result
 from tests.conftest import ROOT
 
 SPEC = RemoteAction.action_response_format_spec()
+
+
+@pytest.fixture(autouse=True, scope="module")
+def switched_on() -> None:
+    """As `python -m assistant` does before Rasa starts (idempotent, for the whole process)."""
+    assert patches.apply_all()
+
+
 VALID = [
     {"events": [], "responses": []},
     {"events": [{"event": "slot", "name": "x", "value": 1}], "responses": [{"text": "hi"}]},
@@ -218,3 +227,23 @@ def test_another_rasa_release_runs_unpatched(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(Event, "resolve_by_type", staticmethod(event_types._rasa_resolve_by_type))
     assert patches.apply_all() is False
     assert Event.resolve_by_type is event_types._rasa_resolve_by_type
+
+
+def test_importing_the_channels_or_the_stores_switches_nothing_on() -> None:
+    # what plain `rasa run` does: it imports them from credentials.yml and endpoints.yml
+    code = (
+        "import channels.rest, channels.dingtalk, channels.socketio, stores.sql, patches\n"
+        "from rasa.shared.core.events import Event\n"
+        "from patches import event_types\n"
+        "print(patches.applied(), Event.resolve_by_type is event_types.resolve_by_type)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]
+
+
+def test_the_entry_point_switches_them_on_before_rasa_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "--version"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert f"assistant: Rasa {rasa.__version__}, fixes of patches/ applied" in done.stderr
+    assert f"Rasa Version      :         {rasa.__version__}" in done.stdout

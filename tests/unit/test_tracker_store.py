@@ -23,7 +23,28 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
+import patches
 from stores import sql
+
+
+@pytest.fixture(autouse=True, params=[True, False], ids=["fast path", "rasa's code"])
+def fast_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Every test runs with the fixes of patches/ switched on (`python -m assistant`) and off."""
+    monkeypatch.setattr(patches, "_applied", request.param)
+    return request.param
+
+
+def test_the_fast_path_is_used_only_when_the_fixes_are_switched_on(
+    fast_path: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+
+    async def rasa_retrieve(self, sender_id: str) -> None:
+        calls.append(sender_id)
+
+    monkeypatch.setattr(SQLTrackerStore, "retrieve", rasa_retrieve)
+    asyncio.run(store(tmp_path / "t.db").retrieve("u1"))
+    assert calls == ([] if fast_path else ["u1"])
 
 
 def store(path: Path) -> sql.SafeSQLTrackerStore:
