@@ -102,6 +102,8 @@ class ActionAnswerFaq(Action):
             say(dispatcher, prompt_for(tracker, "filing_date_unknown_lead"))
         for key in keys:
             say(dispatcher, knowledge.answer(key))
+        if keys != [branches.MIIT_NO_RECORD_INTRO]:  # a final answer, not the query instructions
+            say(dispatcher, prompt_for(tracker, "feedback_ask"))
         return []
 
 

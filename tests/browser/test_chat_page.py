@@ -97,7 +97,7 @@ def test_question_gets_a_structured_answer_with_links(chat_page: str, page: Page
     expect(link).to_have_attribute("rel", "noopener noreferrer")
 
     answer = ask(page, "我是2018年备案的，怎么查看备案信息")
-    expect(answer.locator(".md > p")).to_have_count(2)  # paragraphs
+    expect(answer.locator(".md > p")).to_have_count(3)  # paragraphs: the answer's two, the feedback question
     expect(answer.locator("strong").first).to_have_text("说明：")  # bold
     expect(answer.locator("strong", has_text="忘记会员名")).to_have_count(1)
     expect(answer.get_by_role("link", name="阿里云备案系统")).to_have_attribute("href", SELF_BA)
@@ -105,6 +105,22 @@ def test_question_gets_a_structured_answer_with_links(chat_page: str, page: Page
         "href", "https://account.aliyun.com"
     )
     expect(page.locator("#chat-status")).to_be_hidden()
+
+
+def test_feedback_buttons_come_under_an_answer_and_never_block(chat_page: str, page: Page) -> None:
+    open_chat(page, chat_page)
+    answer = ask(page, "为什么会有备案信息核查？")
+    expect(answer).to_contain_text("反恐怖主义法")
+    expect(answer.locator(".quick-reply")).to_have_text(["有帮助", "没帮助"])
+    expect(click_reply(page, "有帮助")).to_contain_text("感谢您的反馈")
+
+    answer = ask(page, "如何查看备案信息？")
+    answer = click_reply(page, "2017年1月31日之后")
+    expect(answer.locator(".quick-reply")).to_have_text(["有帮助", "没帮助"])
+    # typing the next question instead of clicking is answered as before
+    expect(ask(page, "收到核查通知，备案信息不认识怎么办")).to_contain_text("注销备案")
+    for index in range(2):
+        expect(answer.locator(".quick-reply").nth(index)).to_be_disabled()  # the unused ones put away
 
 
 def test_buttons_are_quick_replies(chat_page: str, page: Page) -> None:

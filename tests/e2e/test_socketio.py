@@ -59,9 +59,9 @@ def test_a_real_client_gets_answers(servers, transports: list[str]) -> None:
 
 def test_a_long_message_is_refused_with_a_reason_and_the_server_goes_on(servers) -> None:
     started = time.monotonic()
-    (refused,), (answered,) = talk(servers, ["websocket"], ["备" * 100_000, "为什么会有备案信息核查？"])
+    (refused,), answered = talk(servers, ["websocket"], ["备" * 100_000, "为什么会有备案信息核查？"])
     assert "太长" in refused["text"]
-    assert "反恐怖主义法" in answered["text"]
+    assert "反恐怖主义法" in answered[0]["text"]
     assert time.monotonic() - started < 20  # the 200,000-character message held the server for minutes
 
 

@@ -245,7 +245,7 @@ def test_an_immediate_question_in_the_middle_of_a_form_keeps_the_form_question()
     _, messages = run(
         ActionAnswerFaq(), tracker("为啥核查", intent="faq_why_verification", faq_question="faq_view_filing")
     )
-    assert [m["knowledge"] for m in messages] == ["why_verification"]
+    assert [m["knowledge"] for m in messages] == ["why_verification", "feedback_ask"]
 
 
 def test_the_form_question_is_answered_for_the_period_given() -> None:
@@ -258,7 +258,7 @@ def test_the_form_question_is_answered_for_the_period_given() -> None:
             filing_period="2010_06_01_to_2017_01_31",
         ),
     )
-    assert [m["knowledge"] for m in messages] == ["view_filing_2010_06_01_to_2017_01_31"]
+    assert [m["knowledge"] for m in messages] == ["view_filing_2010_06_01_to_2017_01_31", "feedback_ask"]
     assert knowledge.document_links()["doc_import_filing"] in messages[0]["text"]
     assert "忘记登录名" in messages[0]["text"]
 
@@ -272,6 +272,7 @@ def test_not_remembering_shows_every_period_after_a_lead() -> None:
         "view_filing_before_2010_06_01",
         "view_filing_2010_06_01_to_2017_01_31",
         "view_filing_after_2017_01_31",
+        "feedback_ask",
     ]
 
 
@@ -285,7 +286,7 @@ def test_a_stale_period_is_ignored_once_the_user_says_they_do_not_remember() -> 
             filing_period="after_2017_01_31",
         ),
     )
-    assert len(messages) == 4
+    assert len(messages) == 5  # the lead, three periods, the feedback buttons
 
 
 def test_the_miit_instructions_are_not_repeated_after_being_asked_with() -> None:
@@ -303,7 +304,7 @@ def test_the_miit_instructions_are_not_repeated_after_being_asked_with() -> None
             miit_result="no_record",
         ),
     )
-    assert [m["knowledge"] for m in messages] == ["miit_result_no_record"]
+    assert [m["knowledge"] for m in messages] == ["miit_result_no_record", "feedback_ask"]
 
 
 def test_asking_for_the_miit_result_tells_how_to_query_first() -> None:
@@ -429,7 +430,7 @@ def test_an_english_question_gets_one_english_sentence_then_the_source_text() ->
         ActionAnswerFaq(),
         tracker("Why is there a filing verification?", "faq_why_verification", events=events),
     )
-    assert [m["knowledge"] for m in messages] == ["english_intro", "why_verification"]
+    assert [m["knowledge"] for m in messages] == ["english_intro", "why_verification", "feedback_ask"]
     assert "Why is there an ICP filing information verification?" in messages[0]["text"]
     assert messages[1]["text"] == knowledge.answer("why_verification").text
 
