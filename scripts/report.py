@@ -291,14 +291,16 @@ def plots(report: Report) -> dict[str, str]:
     charts: dict[str, str] = {}
 
     def bar(title: str, labels: list[str], values: list[float], horizontal: bool = True) -> None:
-        figure, axis = plt.subplots(figsize=(7, max(1.6, 0.32 * len(labels) + 0.8)))
-        if labels:
-            (axis.barh if horizontal else axis.bar)(labels, values, color="#ff6a00")
-            if horizontal:
-                axis.invert_yaxis()
+        height = max(1.6, 0.32 * len(labels) + 0.8) if horizontal else 2.6
+        figure, axis = plt.subplots(figsize=(7, height))
+        if labels and horizontal:
+            axis.barh(labels, values, color="#ff6a00")
+            axis.invert_yaxis()
+        elif labels:
+            axis.bar(labels, values, color="#ff6a00")
+            axis.tick_params(axis="x", labelrotation=60, labelsize=7)
         else:
             axis.text(0.5, 0.5, "no data", ha="center", va="center", transform=axis.transAxes)
-        axis.set_title(title)
         axis.spines[["top", "right"]].set_visible(False)
         charts[title] = _svg(figure)
         plt.close(figure)
@@ -326,7 +328,6 @@ def plots(report: Report) -> dict[str, str]:
         axis.legend(loc="lower right")
     else:
         axis.text(0.5, 0.5, "no data", ha="center", va="center", transform=axis.transAxes)
-    axis.set_title("Answers given, with their feedback")
     axis.spines[["top", "right"]].set_visible(False)
     charts["Answers given, with their feedback"] = _svg(figure)
     plt.close(figure)
@@ -339,7 +340,8 @@ def plots(report: Report) -> dict[str, str]:
         axis.set_ylim(0, max(0.1, max(rates) * 1.2))
     else:
         axis.text(0.5, 0.5, "no data", ha="center", va="center", transform=axis.transAxes)
-    axis.set_title("Fallback rate per day (out of scope or not understood / user messages)")
+    axis.tick_params(axis="x", labelrotation=60, labelsize=7)
+    axis.set_ylabel("out of scope or not understood / user messages")
     axis.spines[["top", "right"]].set_visible(False)
     charts["Fallback rate per day"] = _svg(figure)
     plt.close(figure)

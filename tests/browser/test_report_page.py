@@ -59,4 +59,4 @@ def test_the_report_shows_its_plots_and_the_unrecognised_messages(report_url: st
     expect(page.locator("section.chart h2").first).to_have_text("Conversations per day")
     expect(page.locator("table tbody tr").first).to_contain_text("随便说点什么")
     assert requested == [report_url]  # self-contained: the page fetched nothing else
-    screenshot(page, "report-page")  # make report-screenshot copies it to docs/
+    page.screenshot(path=str(screenshot(page, "report-page")), full_page=True)  # for docs/
