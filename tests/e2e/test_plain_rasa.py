@@ -121,6 +121,9 @@ def test_rasa_shell_with_rasa_run_actions(action_server: None) -> None:
         assert shell.read_until("2: 2010年6月1日至2017年1月31日", 30), shell.output[-2000:]  # the buttons
         shell.choose(2)
         assert shell.read_until("导入备案信息", 60), shell.output[-2000:]  # the action server answered
+        assert shell.read_until("1: 有帮助", 30), shell.output[-2000:]  # the feedback, as a menu
+        shell.choose(1)
+        assert shell.read_until("感谢您的反馈", 60), shell.output[-2000:]
     finally:
         shell.close()
 
