@@ -10,20 +10,20 @@ another release, or under plain `rasa run`, the server runs unpatched: slower, n
 
 import logging
 
-import rasa
-
-from patches import endpoint_json, event_types, graph_runner, remote_action, server_start
-
 RASA_VERSION = "3.6.21"
 
 NAMES = ("endpoint_json", "event_types", "graph_runner", "remote_action", "server_start", "stores.sql")
+# patches/kept_out.py is installed by assistant.py itself: it must come before Rasa is imported.
 
 logger = logging.getLogger(__name__)
 _applied = False
 
 
 def rasa_version() -> str:
-    return str(rasa.__version__)
+    # rasa/version.py alone: `import rasa` would import TensorFlow before kept_out.install()
+    from rasa.version import __version__
+
+    return str(__version__)
 
 
 def applied() -> bool:
@@ -34,14 +34,16 @@ def applied() -> bool:
 def apply_all() -> bool:
     """Idempotent: each fix replaces one Rasa function with the project's. False when not applied."""
     global _applied
-    if rasa.__version__ != RASA_VERSION:
+    if rasa_version() != RASA_VERSION:
         logger.warning(
             "patches/ were written for Rasa %s, this is Rasa %s: not applied (check each one "
             "against the new release, then update patches.RASA_VERSION)",
             RASA_VERSION,
-            rasa.__version__,
+            rasa_version(),
         )
         return False
+    from patches import endpoint_json, event_types, graph_runner, remote_action, server_start
+
     endpoint_json.apply()
     event_types.apply()
     graph_runner.apply()

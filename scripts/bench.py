@@ -242,6 +242,8 @@ def servers_of(name: str, model: Path, stack: str) -> Servers:
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "tracker.db").unlink(missing_ok=True)
     env = {"RATE_LIMIT_PER_SENDER_PER_MINUTE": "0", "RATE_LIMIT_PER_ADDRESS_PER_MINUTE": "0"}
+    if name == "peer":
+        env["ASSISTANT_TENSORFLOW"] = "1"  # DIET and TED run TensorFlow (assistant.py)
     return Servers(
         workdir,
         model=model,

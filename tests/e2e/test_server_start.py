@@ -8,6 +8,7 @@ import re
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
@@ -44,6 +45,12 @@ def test_an_info_line_written_after_the_model_loaded_reaches_the_log(servers: Se
 
 def test_the_servers_start_through_the_entry_point_of_the_fixes(servers: Servers) -> None:
     assert f"assistant: Rasa {patches.RASA_VERSION}, fixes of patches/ applied" in log_of(servers)
+    assert "TensorFlow, matplotlib, boto3 and pymongo kept out" in log_of(servers)
+
+
+def mapped_files(servers: Servers) -> str:
+    """The shared libraries and files mapped into the Rasa server's memory."""
+    return Path(f"/proc/{servers.processes['rasa'].pid}/maps").read_text()
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +66,13 @@ def plain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
 
 def texts(replies: list[dict]) -> list[tuple]:
     return [(r.get("text"), tuple(b["payload"] for b in r.get("buttons") or [])) for r in replies]
+
+
+def test_tensorflow_is_not_loaded_in_the_served_process_and_is_in_plain_rasa_run(
+    servers: Servers, plain: Servers
+) -> None:
+    assert "libtensorflow" not in mapped_files(servers)  # patches/kept_out.py
+    assert "libtensorflow" in mapped_files(plain)
 
 
 def test_plain_rasa_run_is_unpatched_and_gives_the_same_answers(servers: Servers, plain: Servers) -> None:
