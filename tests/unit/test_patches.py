@@ -223,10 +223,27 @@ def test_the_patches_are_for_the_pinned_rasa_release() -> None:
 
 
 def test_another_rasa_release_runs_unpatched(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rasa, "__version__", "3.6.99")
+    import rasa.version
+
+    monkeypatch.setattr(rasa.version, "__version__", "3.6.99")
     monkeypatch.setattr(Event, "resolve_by_type", staticmethod(event_types._rasa_resolve_by_type))
     assert patches.apply_all() is False
     assert Event.resolve_by_type is event_types._rasa_resolve_by_type
+
+
+def test_another_rasa_release_is_served_with_the_real_libraries() -> None:
+    # assistant.py installs patches/kept_out.py only under the version gate
+    code = (
+        "import sys, rasa.version\n"
+        "rasa.version.__version__ = '3.6.99'\n"
+        "sys.argv = ['assistant', 'run', '--help']\n"
+        "import assistant\n"
+        "try:\n    assistant.main()\nexcept SystemExit:\n    pass\n"
+        "print('kept out' if getattr(sys.modules.get('tensorflow'), '__kept_out__', False) else 'real')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.stdout.split()[-1] == "real", done.stderr[-2000:]
+    assert "assistant: Rasa 3.6.99, unpatched" in done.stderr
 
 
 def test_importing_the_channels_or_the_stores_switches_nothing_on() -> None:
