@@ -51,8 +51,8 @@ class Cluster(Servers):
             for message in self.say(sender, text, server=name, timeout=timeout)
         ]
 
-    def stored_events(self, sender: str) -> list[tuple[str, dict[str, Any]]]:
-        """(type_name, data) of every event PostgreSQL holds for `sender`, in order."""
+    def query(self, sql: str, parameters: tuple = ()) -> list[tuple]:
+        """Rows of a query on the PostgreSQL tracker store the servers share."""
         env = self.services.env()
         connection = psycopg2.connect(
             host=env["DB_HOST"],
@@ -64,12 +64,15 @@ class Cluster(Servers):
         )
         try:
             with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT type_name, data FROM events WHERE sender_id = %s ORDER BY id", (sender,)
-                )
-                return [(type_name, json.loads(data)) for type_name, data in cursor.fetchall()]
+                cursor.execute(sql, parameters)
+                return cursor.fetchall()
         finally:
             connection.close()
+
+    def stored_events(self, sender: str) -> list[tuple[str, dict[str, Any]]]:
+        """(type_name, data) of every event PostgreSQL holds for `sender`, in order."""
+        rows = self.query("SELECT type_name, data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
+        return [(type_name, json.loads(data)) for type_name, data in rows]
 
 
 @pytest.fixture(scope="session")

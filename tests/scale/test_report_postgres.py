@@ -9,28 +9,12 @@ import sys
 import uuid
 from pathlib import Path
 
-import psycopg2
-
 from tests.conftest import ROOT
 from tests.scale.conftest import Cluster
 
 
-def distinct(cluster: Cluster, sql: str) -> int:
-    env = cluster.services.env()
-    connection = psycopg2.connect(
-        host=env["DB_HOST"],
-        port=env["DB_PORT"],
-        dbname=env["DB_DATABASE"],
-        user=env["DB_USER"],
-        password=env["DB_PASSWORD"],
-        connect_timeout=10,
-    )
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-            return int(cursor.fetchone()[0])
-    finally:
-        connection.close()
+def count(cluster: Cluster, sql: str) -> int:
+    return int(cluster.query(sql)[0][0])
 
 
 def test_the_report_reads_postgresql_through_the_scale_out_variables(
@@ -54,7 +38,7 @@ def test_the_report_reads_postgresql_through_the_scale_out_variables(
     # counted independently, in SQL
     senders = "SELECT COUNT(DISTINCT sender_id) FROM events WHERE type_name = 'user'"
     messages = "SELECT COUNT(*) FROM events WHERE type_name = 'user'"
-    assert summary["conversations"] == distinct(cluster, senders)
-    assert summary["user_messages"] == distinct(cluster, messages)
+    assert summary["conversations"] == count(cluster, senders)
+    assert summary["user_messages"] == count(cluster, messages)
     assert summary["feedback"]["helpful"] >= 1
     assert sender not in (tmp_path / "summary.json").read_text(encoding="utf-8")
