@@ -16,7 +16,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import knowledge
+from actions.answers import period_buttons
 from actions.conversation import latest_intent, prompt_for, say
+from actions.dates import PERIODS
 
 HELPFUL, UNHELPFUL = "feedback_helpful", "feedback_unhelpful"
 ANSWER_ACTION = "action_answer_faq"
@@ -45,7 +47,7 @@ def last_answer(tracker: Tracker) -> list[str]:
 
 def question_of(answer: list[str], tracker: Tracker) -> knowledge.Question | None:
     """The question an answer belongs to: the form's, when both could have given it."""
-    candidates = [q for q in knowledge.questions().values() if answer and set(answer) <= set(q.answers)]
+    candidates = knowledge.questions_giving(answer)
     for question in candidates:
         if question.intent == tracker.get_slot("faq_question"):
             return question
@@ -54,9 +56,6 @@ def question_of(answer: list[str], tracker: Tracker) -> knowledge.Question | Non
 
 def other_branches(question: knowledge.Question | None, tracker: Tracker) -> list[dict[str, str]]:
     """Buttons of the slot that decided the branch, the value the user gave left out."""
-    from actions.answers import period_buttons
-    from actions.dates import PERIODS
-
     if question is None:
         return []
     deciding = [

@@ -147,6 +147,12 @@ def questions() -> dict[str, Question]:
     }
 
 
+def questions_giving(answer: list[str] | tuple[str, ...]) -> list[Question]:
+    """The questions whose declared answers include every key of `answer` (none for none)."""
+    keys = set(answer)
+    return [q for q in questions().values() if keys and keys <= set(q.answers)]
+
+
 def english_intro(question: str) -> Message | None:
     """The one English sentence that names the question a Chinese answer belongs to."""
     asked = questions().get(question)

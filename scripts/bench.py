@@ -64,6 +64,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # actions.knowledge, for the channel's apology
 
 from actions import knowledge  # noqa: E402
+from assistant import KEEP_TENSORFLOW  # noqa: E402
 from scripts.processes import Servers  # noqa: E402
 
 RASA = ROOT / ".venv" / "bin" / "rasa"
@@ -243,7 +244,7 @@ def servers_of(name: str, model: Path, stack: str) -> Servers:
     (workdir / "tracker.db").unlink(missing_ok=True)
     env = {"RATE_LIMIT_PER_SENDER_PER_MINUTE": "0", "RATE_LIMIT_PER_ADDRESS_PER_MINUTE": "0"}
     if name == "peer":
-        env["ASSISTANT_TENSORFLOW"] = "1"  # DIET and TED run TensorFlow (assistant.py)
+        env[KEEP_TENSORFLOW] = "1"  # DIET and TED run TensorFlow (assistant.py)
     return Servers(
         workdir,
         model=model,

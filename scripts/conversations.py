@@ -92,7 +92,7 @@ def question_of(answer_key: str) -> set[str]:
     """The FAQ intents whose button leads to an answer key (knowledge/questions.yml)."""
     from actions import knowledge
 
-    return {intent for intent, question in knowledge.questions().items() if answer_key in question.answers}
+    return {question.intent for question in knowledge.questions_giving([answer_key])}
 
 
 class Recogniser:
