@@ -94,6 +94,11 @@ DEV_FILE = DEV_DIR / "first_messages.yml"
 DEV_CONVERSATIONS = DEV_DIR / "conversations.yml"
 # Written the same way in session 5, to study (the hard cases: two topics, negations, fragments).
 DEV2_FILE = HELDOUT_DIR / "dev2" / "first_messages.yml"
+# And in session 6 (ticket-style stories, voice-input typos, facts without a question), with
+# conversations; studied like dev2.
+DEV3_DIR = HELDOUT_DIR / "dev3"
+DEV3_FILE = DEV3_DIR / "first_messages.yml"
+DEV3_CONVERSATIONS = DEV3_DIR / "conversations.yml"
 DATES_FILE = HELDOUT_DIR / "dates.yml"
 NLU_DATA = ROOT / "data" / "nlu"
 DOMAIN = ROOT / "domain.yml"
@@ -698,6 +703,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     tuned2 += load_messages(DEV_FILE) if DEV_FILE.exists() else []
     tuned2 += load_messages(BLIND2_FILE) if BLIND2_FILE.exists() else []
     tuned2 += load_messages(DEV2_FILE) if DEV2_FILE.exists() else []
+    tuned2 += load_messages(DEV3_FILE) if DEV3_FILE.exists() else []
     blind = load_messages(BLIND_MESSAGES) if BLIND_MESSAGES.exists() and not args.no_blind else []
     today, date_cases = load_dates()
     training = training_examples()
@@ -747,7 +753,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if tuned2:
         print(
             f"\ntuned set ({BLIND_FILE.relative_to(ROOT)}, {DEV_FILE.relative_to(ROOT)}, "
-            f"{BLIND2_FILE.relative_to(ROOT)} and {DEV2_FILE.relative_to(ROOT)}, {len(tuned2)} messages; "
+            f"{BLIND2_FILE.relative_to(ROOT)}, {DEV2_FILE.relative_to(ROOT)} and "
+            f"{DEV3_FILE.relative_to(ROOT)}, {len(tuned2)} messages; "
             "written from the FAQ alone, their errors studied):"
         )
         print(format_table(tuned2_rows))
@@ -900,6 +907,7 @@ def play_conversations(model: Path, blind: bool = True) -> dict[str, Any]:
     from scripts.processes import Servers
 
     sets = [("tuned", TUNED_CONVERSATIONS), ("dev", DEV_CONVERSATIONS), ("blind2", BLIND2_CONVERSATIONS)]
+    sets += [("dev3", DEV3_CONVERSATIONS)]
     sets += [("blind", BLIND_CONVERSATIONS)] if blind else []
     sets = [(name, path) for name, path in sets if path.exists()]
     if not sets or not model.exists():
@@ -937,7 +945,8 @@ def play_conversations(model: Path, blind: bool = True) -> dict[str, Any]:
             f"               {name:6}  {result['conversations']:>3}  {result['passed']:>6}  "
             f"{result['pass_rate']:>9.3f}  {result['harmful']:>7}  {result['clarified']:>9}"
         )
-    for name in ("tuned", "dev", "blind2"):  # the blind ones are not printed: reading them would tune on them
+    # the blind ones are not printed: reading them would tune on them
+    for name in ("tuned", "dev", "blind2", "dev3"):
         for outcome in report.get(name, {}).get("outcomes", []):
             if not outcome["passed"]:
                 failure = outcome["failure"] or outcome["answer"]
