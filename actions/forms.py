@@ -141,8 +141,15 @@ class ValidateFaqForm(FormValidationAction):
             return {}
         text = latest_text(tracker)
         # 6月1号那天 after 2010年: the day of the year named before, never of this year.
-        completed = complete_date(text, slot_before_this_turn(tracker, "filing_date"), clock.today())
+        earlier = slot_before_this_turn(tracker, "filing_date")
+        completed = complete_date(text, earlier, clock.today())
         if completed:
+            # 6月以后 after 2010年 is 2010-06-01 on, which ends with that year: of the periods the
+            # year spans, the ones it reaches (2010年6月以后 alone would also reach 2017 and on).
+            periods = reading_of(completed).periods
+            within = [period for period in periods if period in reading_of(earlier).periods]
+            if len(periods) > 1 and len(within) == 1:
+                return {"filing_date": knowledge.period_labels()[within[0]]}
             return {"filing_date": completed}
         reading = reading_of(text)
         if requested == "filing_period" and not (reading.period or reading.unknown):

@@ -341,6 +341,37 @@ def test_a_day_after_a_year_is_a_day_of_that_year_not_of_this_one() -> None:
     assert slots["filing_period"] == "2010_06_01_to_2017_01_31"
 
 
+@pytest.mark.parametrize(
+    ("year", "part", "period"),
+    [
+        ("2010年", "6月以后", "2010_06_01_to_2017_01_31"),
+        ("2010年", "6月份之后吧", "2010_06_01_to_2017_01_31"),
+        ("2010年", "6月之前", "before_2010_06_01"),
+        ("17年", "2月以后", "after_2017_01_31"),
+    ],
+)
+def test_a_bound_after_a_year_stays_inside_that_year(year: str, part: str, period: str) -> None:
+    slots, _ = form(
+        part,
+        faq_question="faq_view_filing",
+        filing_date=year,
+        requested_slot="filing_period",
+        history=[{"event": "slot", "name": "filing_date", "value": year}],
+    )
+    assert slots["filing_period"] == period
+
+
+def test_a_bound_that_still_spans_two_periods_of_the_year_is_asked_again() -> None:
+    slots, _ = form(
+        "1月以后",
+        faq_question="faq_view_filing",
+        filing_date="2017年",
+        requested_slot="filing_period",
+        history=[{"event": "slot", "name": "filing_date", "value": "2017年"}],
+    )
+    assert slots.get("filing_period") is None
+
+
 def test_facts_stated_without_a_question_select_the_question() -> None:
     slots, _ = form("阿里云通知说我们网站内容有问题", faq_question=None)
     assert slots["faq_question"] == "faq_modify_filing"
