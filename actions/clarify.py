@@ -57,10 +57,16 @@ class ActionAskWhichQuestion(Action):
         implied = implied_question(tracker)
         candidates = list(dict.fromkeys([*candidates, *([implied] if implied in titles else [])]))
         if candidates:
-            dispatcher.utter_message(
-                text=_topics(domain).get("text"),
-                buttons=[{"title": titles[intent], "payload": f"/{intent}"} for intent in candidates],
-            )
+            offer_questions(dispatcher, domain, candidates)
         else:
             dispatcher.utter_message(response="utter_default")
         return []
+
+
+def offer_questions(dispatcher: CollectingDispatcher, domain: DomainDict, intents: list[str]) -> None:
+    """The FAQ questions as buttons under the topics menu's text; a click sends the intent."""
+    titles = question_titles()
+    dispatcher.utter_message(
+        text=_topics(domain).get("text"),
+        buttons=[{"title": titles[intent], "payload": f"/{intent}"} for intent in intents],
+    )

@@ -372,6 +372,27 @@ def test_a_bound_that_still_spans_two_periods_of_the_year_is_asked_again() -> No
     assert slots.get("filing_period") is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "接入取消多年，通管局查主体显示还有另一个网站在备案，我这个网站怎么重新接入",
+        "取消接入了，工信部那边备案已经被注销了",
+        "用公司名称查工信部，只有主体没有网站，取消接入的站怎么办",
+    ],
+)
+def test_still_filed_is_never_answered_to_words_that_say_miit_lost_the_filing(text: str) -> None:
+    _, messages = run(ActionAnswerFaq(), tracker(text, intent="faq_access_cancelled_miit_has_record"))
+    assert [m.get("knowledge") for m in messages if m.get("knowledge")] == []
+    payloads = [button["payload"] for button in messages[0]["buttons"]]
+    assert payloads == ["/faq_access_cancelled_miit_has_record", "/faq_access_cancelled_miit_no_record"]
+
+
+def test_still_filed_is_answered_when_the_words_agree() -> None:
+    text = "取消接入了，去工信部网站一查备案号还挂着，现在咋弄"
+    _, messages = run(ActionAnswerFaq(), tracker(text, intent="faq_access_cancelled_miit_has_record"))
+    assert messages[0]["knowledge"] == "access_cancelled_miit_has_record"
+
+
 def test_facts_stated_without_a_question_select_the_question() -> None:
     slots, _ = form("阿里云通知说我们网站内容有问题", faq_question=None)
     assert slots["faq_question"] == "faq_modify_filing"

@@ -57,6 +57,24 @@ def test_unasked_only_words_about_the_record_count() -> None:
 @pytest.mark.parametrize(
     ("text", "value"),
     [
+        ("取消接入了，去工信部网站一查备案号还挂着", True),
+        ("取消接入了，部里备案记录还有", True),
+        ("取消接入了，工信部查询还有", True),
+        ("取消接入了，工信部查询还有其他网站", None),  # the query result, not the record itself
+    ],
+)
+def test_still_filed_in_a_message_that_starts_a_question(text: str, value: bool | None) -> None:
+    assert choices.miit_has_record(text, requested=False) is value
+
+
+def test_another_website_under_the_company_is_the_query_result_with_other_websites() -> None:
+    text = "接入取消多年，通管局查主体显示还有另一个网站在备案"
+    assert choices.miit_result(text, requested=False) == "entity_with_other_websites"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
         ("存在无网站信息的主体信息", "entity_without_website"),
         ("公司名能搜到，但是下面一个网站都没有", "entity_without_website"),
         ("公司下没有其他网站", "entity_without_website"),
