@@ -13,12 +13,21 @@ from rasa_sdk.types import DomainDict
 
 from actions import branches, choices, knowledge
 from actions.clarify import offer_questions
-from actions.conversation import english, facts, latest_intent, latest_text, prompt_for, reading_of, say
+from actions.conversation import (
+    MIIT_HAS_RECORD,
+    MIIT_NO_RECORD,
+    english,
+    facts,
+    latest_intent,
+    latest_text,
+    premise_contradicted,
+    prompt_for,
+    reading_of,
+    say,
+)
 from actions.dates import PERIODS
 
 FORM = "faq_form"
-MIIT_HAS_RECORD = "faq_access_cancelled_miit_has_record"
-MIIT_NO_RECORD = "faq_access_cancelled_miit_no_record"
 
 
 def period_buttons(periods: Sequence[str], dont_remember: bool) -> list[dict[str, str]]:
@@ -92,10 +101,7 @@ class ActionAnswerFaq(Action):
                     say(dispatcher, prompt_for(tracker, "please_choose"))
                 return [SlotSet(slot, value) for slot, value in answered.items()]
         question = intent if intent in branches.IMMEDIATE_QUESTIONS else tracker.get_slot("faq_question")
-        if question == MIIT_HAS_RECORD and _says_miit_lost_it(latest_text(tracker)):
-            # NLU chose 工信部仍有备案 (接入备案) for words that say MIIT no longer has the
-            # filing or give the query result by 主办单位, which only the other question asks
-            # for: the two procedures are opposite, so the user picks.
+        if question in (MIIT_HAS_RECORD, MIIT_NO_RECORD) and premise_contradicted(tracker):
             offer_questions(dispatcher, domain, [MIIT_HAS_RECORD, MIIT_NO_RECORD])
             return []
         known = facts(tracker)
@@ -114,15 +120,6 @@ class ActionAnswerFaq(Action):
         if keys != [branches.MIIT_NO_RECORD_INTRO]:  # a final answer, not the query instructions
             say(dispatcher, prompt_for(tracker, "feedback_ask"))
         return []
-
-
-def _says_miit_lost_it(text: str) -> bool:
-    """Whether a message plainly says MIIT no longer shows the filing, or what the query by
-    主办单位 showed (strong evidence only, as for any message that starts a question)."""
-    return (
-        choices.miit_has_record(text, requested=False) is False
-        or choices.miit_result(text, requested=False) is not None
-    )
 
 
 def _asked(question: str | None, known: branches.Facts) -> str:

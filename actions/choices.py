@@ -79,6 +79,7 @@ MIIT_HAS_RECORD_STRONG: Patterns = {
         r"还有(?:备案|记录|信息)", r"仍有", r"仍然有", r"还是有(?:备案|记录)", r"依然有",
         r"(?:还|仍|仍然|依然)显示", r"显示(?:已备案|正常|着)", r"状态正常",
         r"(?:没|没有|未)(?:被)?(?:注销|清掉|清除|删除|删掉|撤销|吊销)", r"没掉", r"还有效",
+        r"(?:没|没有|未)被(?:工信部|工信|管局|通管局|部里|工业和信息化部|miit)(?:给)?(?:注销|清掉|清除|删除|删掉|撤销|吊销)",
         r"still\s+(?:there|listed|shows?|showing|visible|exists?|has|have|find|see|appears?|searchable)",
         r"can\s+(?:still\s+)?(?:find|see)", r"(?:is|are)\s+(?:still\s+)?(?:listed|there|shown|visible)",
         r"\bshows?\s+(?:it|the|our|my)",

@@ -88,6 +88,32 @@ def stated(tracker: Tracker, slot: str) -> Any:
     return value
 
 
+MIIT_HAS_RECORD = "faq_access_cancelled_miit_has_record"
+MIIT_NO_RECORD = "faq_access_cancelled_miit_no_record"
+
+
+def premise_contradicted(tracker: Tracker) -> bool:
+    """Whether the latest message's own words deny what the question NLU chose for it assumes.
+
+    Q5 (工信部仍有备案 -> 接入备案) assumes MIIT still shows the filing, Q6 (-> 线下注销, 首次备案,
+    新增网站) that it does not: words that plainly say the opposite (strong evidence only), or
+    the query result by 主办单位 that only Q6 asks for, mean NLU may have chosen the wrong one
+    of two opposite procedures, and the user is asked which question they meant.
+    """
+    intent, text = latest_intent(tracker), latest_text(tracker)
+    if intent == MIIT_HAS_RECORD:
+        return (
+            choices.miit_has_record(text, requested=False) is False
+            or choices.miit_result(text, requested=False) is not None
+        )
+    if intent == MIIT_NO_RECORD:
+        return (
+            choices.miit_has_record(text, requested=False) is True
+            and choices.miit_result(text, requested=False) is None
+        )
+    return False
+
+
 def implied_question(tracker: Tracker) -> str | None:
     """The FAQ question that facts stated without a question select.
 

@@ -19,6 +19,7 @@ from actions.conversation import (
     implied_question,
     latest_intent,
     latest_text,
+    premise_contradicted,
     prompt_for,
     reading_of,
     say,
@@ -97,6 +98,8 @@ class ValidateFaqForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
+        if premise_contradicted(tracker):
+            return []  # nothing is asked: action_answer_faq offers the two questions
         question = tracker.get_slot("faq_question") or implied_question(tracker)
         # what the message says plainly counts already, so that the slots it makes needed (the
         # date, after 备案信息不合格) are read from the same message

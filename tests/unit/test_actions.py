@@ -387,6 +387,24 @@ def test_still_filed_is_never_answered_to_words_that_say_miit_lost_the_filing(te
     assert payloads == ["/faq_access_cancelled_miit_has_record", "/faq_access_cancelled_miit_no_record"]
 
 
+def test_no_longer_filed_asks_nothing_of_words_that_say_miit_still_has_the_filing() -> None:
+    text = "网站打不开了，查了下备案没被工信部注销"
+    no_record = "faq_access_cancelled_miit_no_record"
+    slots, _ = form(text, intent=no_record, faq_question=no_record, this_turn={"faq_question": no_record})
+    assert slots["requested_slot"] is None
+    _, messages = run(ActionAnswerFaq(), tracker(text, intent=no_record, faq_question=no_record))
+    payloads = [button["payload"] for button in messages[0]["buttons"]]
+    assert payloads == ["/faq_access_cancelled_miit_has_record", "/faq_access_cancelled_miit_no_record"]
+
+
+def test_no_longer_filed_with_the_query_result_is_answered() -> None:
+    text = "工信部查不到备案了，按主办单位查显示什么都没有"
+    no_record = "faq_access_cancelled_miit_no_record"
+    slots, _ = form(text, intent=no_record, faq_question=no_record, this_turn={"faq_question": no_record})
+    assert slots["miit_result"] == "no_record"
+    assert slots["requested_slot"] is None
+
+
 def test_still_filed_is_answered_when_the_words_agree() -> None:
     text = "取消接入了，去工信部网站一查备案号还挂着，现在咋弄"
     _, messages = run(ActionAnswerFaq(), tracker(text, intent="faq_access_cancelled_miit_has_record"))

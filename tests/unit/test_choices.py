@@ -59,6 +59,8 @@ def test_unasked_only_words_about_the_record_count() -> None:
     [
         ("取消接入了，去工信部网站一查备案号还挂着", True),
         ("取消接入了，部里备案记录还有", True),
+        ("网站打不开了，查了下备案没被工信部注销", True),
+        ("网站打不开了，没过多久工信部的备案就被注销了", False),
         ("取消接入了，工信部查询还有", True),
         ("取消接入了，工信部查询还有其他网站", None),  # the query result, not the record itself
     ],
