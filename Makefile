@@ -23,7 +23,7 @@ export RASA_TELEMETRY_ENABLED ?= false
 
 MODEL_DIR := models
 MODEL := $(MODEL_DIR)/icp-assistant.tar.gz
-TRAINING_FILES := config.yml domain.yml $(shell find data -type f 2>/dev/null)
+TRAINING_FILES := config.yml domain.yml $(shell find data -type f 2>/dev/null) $(wildcard components/*.py)
 
 # Steps of `make test`; fragments in mk/ (one per feature) add their own.
 TEST_STEPS := lint validate test-unit test-rasa test-e2e

@@ -5,15 +5,21 @@ features, with ``C=1`` fixed. On this assistant's data that makes the length of 
 signal of its own: a long message, full of 您好/我们/的, leans to the intents whose training
 examples are long. This subclass, like a TF-IDF model, counts sublinearly (1 + log n) and scales
 each message's features to unit length, and lets config.yml set ``C`` and ``class_weight``.
-Everything else, training, persisting with skops, loading and the ranking it outputs, is Rasa's.
+It also persists the fitted model as plain arrays (``numpy.savez``, read back with pickling off)
+instead of with skops: loading a skops file imports the whole of scikit-learn to list the types
+it trusts, three of the Rasa server's start-up seconds (issue 15). A model trained before this
+(a ``.skops`` file) still loads through Rasa's code. Everything else, training and the ranking it
+outputs, is Rasa's.
 """
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from typing import Any
 
 import numpy as np
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -22,6 +28,12 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from scipy.sparse import csr_matrix, vstack
 from sklearn.preprocessing import normalize
+
+logger = logging.getLogger(__name__)
+
+# The fitted attributes of scikit-learn's LogisticRegression that predict_proba reads; every
+# other setting comes from config.yml, as when the component was trained.
+FITTED = ("classes_", "coef_", "intercept_", "n_iter_")
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -46,6 +58,41 @@ class NormalizedLogisticRegressionClassifier(LogisticRegressionClassifier):
     ) -> None:
         super().__init__(config, name, model_storage, resource)
         self.clf.set_params(C=float(self.config["C"]), class_weight=self.config["class_weight"])
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        # Rasa's training cache keys on the config, not the code: a model cached before the
+        # arrays would keep its skops file
+        return "persisted as numpy arrays"
+
+    def persist(self) -> None:
+        with self._model_storage.write_to(self._resource) as model_dir:
+            fitted = {name: getattr(self.clf, name) for name in FITTED}
+            np.savez(model_dir / _arrays_file(self._resource), **fitted)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> NormalizedLogisticRegressionClassifier:
+        try:
+            with model_storage.read_from(resource) as model_dir:
+                path = model_dir / _arrays_file(resource)
+                if not path.exists():  # trained before the arrays: Rasa's skops file
+                    return super().load(config, model_storage, resource, execution_context, **kwargs)
+                component = cls(config, execution_context.node_name, model_storage, resource)
+                with np.load(path, allow_pickle=False) as arrays:
+                    for name in FITTED:
+                        setattr(component.clf, name, arrays[name])
+                component.clf.n_features_in_ = component.clf.coef_.shape[1]
+                return component
+        except ValueError:  # no trained resource (no intent examples): untrained, as Rasa does
+            logger.debug(f"{cls.__name__}: no trained model in '{resource.name}'")
+            return cls.create(config, model_storage, resource, execution_context)
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Rasa's, except for a message with no word or character the training data knows
@@ -89,3 +136,7 @@ class NormalizedLogisticRegressionClassifier(LogisticRegressionClassifier):
 def _has_words(text: str) -> bool:
     """Whether a text holds a letter or a digit of any script (not only emoji, marks, blanks)."""
     return any(unicodedata.category(char)[0] in "LN" for char in text)
+
+
+def _arrays_file(resource: Resource) -> str:
+    return f"{resource.name}.npz"

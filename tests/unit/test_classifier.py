@@ -115,3 +115,70 @@ def test_a_message_with_no_known_word_gets_no_intent(storage: LocalModelStorage)
     assert emoji.get("intent") == {"name": None, "confidence": 0.0}
     assert emoji.get("intent_ranking") == []
     assert words.get("intent")["name"] == "a"
+
+
+TRAINING = [
+    ([5, 0, 0, 1], "a"),
+    ([1, 0, 0, 0], "a"),
+    ([0, 1, 0, 0], "b"),
+    ([0, 7, 1, 0], "b"),
+    ([0, 0, 1, 1], "c"),
+    ([0, 0, 2, 0], "c"),
+]
+PROBES = [[1, 0, 0, 0], [0, 2, 1, 0], [1, 1, 1, 1], [0, 0, 3, 2]]
+
+
+def load(storage: LocalModelStorage, **config: object) -> NormalizedLogisticRegressionClassifier:
+    return NormalizedLogisticRegressionClassifier.load(
+        {**NormalizedLogisticRegressionClassifier.get_default_config(), **config},
+        storage,
+        Resource("classifier"),
+        ExecutionContext(None, "test"),  # type: ignore[arg-type]
+    )
+
+
+def rankings(component: NormalizedLogisticRegressionClassifier) -> list[list[tuple[str, float]]]:
+    processed = component.process([message(counts) for counts in PROBES])
+    return [[(r["name"], r["confidence"]) for r in m.get("intent_ranking")] for m in processed]
+
+
+def test_loaded_from_plain_arrays_it_ranks_exactly_as_trained(
+    storage: LocalModelStorage, tmp_path: Path
+) -> None:
+    component = create(storage, C=10)
+    component.train(TrainingData([message(counts, intent) for counts, intent in TRAINING]))
+    files = sorted(path.name for path in tmp_path.rglob("*") if path.is_file())
+    assert files == ["classifier.npz"]  # no skops file, nothing pickled
+    assert rankings(load(storage, C=10)) == rankings(component)
+
+
+def test_a_model_saved_with_skops_before_still_loads(storage: LocalModelStorage) -> None:
+    component = create(storage, C=10)
+    component.train(TrainingData([message(counts, intent) for counts, intent in TRAINING]))
+    with storage.write_to(Resource("classifier")) as model_dir:
+        (model_dir / "classifier.npz").unlink()
+    LogisticRegressionClassifier.persist(component)  # what a model trained before holds
+    assert rankings(load(storage, C=10)) == rankings(component)
+
+
+def test_loading_does_not_import_skops(tmp_path: Path) -> None:
+    # skops lists the types it trusts by importing the whole of scikit-learn (issue 15)
+    import subprocess
+    import sys
+
+    script = f"""
+import sys
+from pathlib import Path
+sys.path.insert(0, {str(Path(__file__).resolve().parents[2])!r})
+from tests.unit.test_classifier import TRAINING, create, load, message
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.shared.nlu.training_data.training_data import TrainingData
+storage = LocalModelStorage(Path({str(tmp_path)!r}))
+create(storage).train(TrainingData([message(c, i) for c, i in TRAINING]))
+before = "skops" in sys.modules
+load(storage)
+print(before, "skops" in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["False", "False"]
