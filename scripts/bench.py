@@ -33,7 +33,9 @@ limits off):
   kept busy meanwhile (/proc/stat, less the servers' and this script's CPU time).
 
 Each latency scenario takes up to --samples (--turn20-samples) samples, fewer when it has spent
---budget seconds. --skip-train reuses the models and training times of the last run.
+--budget seconds. --skip-train reuses the models and training times of the last run (--skip-train
+peer: the peer's only, whose training takes half an hour); the table names the commit each model
+was trained at.
 
 Writes reports/bench.json (every figure and every sample) and reports/bench.png (latency
 distributions of both configurations, and latency by turn). Logs of the servers and of the
@@ -163,10 +165,22 @@ def train(name: str, env: dict[str, str]) -> dict[str, Any]:
         seconds = time.monotonic() - started
     if done.returncode != 0 or not model.exists():
         raise SystemExit(f"training {name} failed (exit {done.returncode}); see {log_path}")
-    record = {"seconds": seconds, "model": str(model.relative_to(ROOT)), "model_bytes": model.stat().st_size}
+    record = {
+        "seconds": seconds,
+        "model": str(model.relative_to(ROOT)),
+        "model_bytes": model.stat().st_size,
+        "commit": _commit(),  # what --skip-train reuses says what it was trained from
+    }
     (BENCH_DIR / f"train-{name}.json").write_text(json.dumps(record, indent=2))
     print(f"  {seconds:.1f} s, {record['model_bytes'] / 1e6:.2f} MB", flush=True)
     return record
+
+
+def _commit() -> str:
+    done = subprocess.run(
+        ["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    return done.stdout.strip() or "unknown"
 
 
 def previous_training(name: str) -> dict[str, Any]:
@@ -576,6 +590,9 @@ def print_table(table: list[dict[str, Any]], meta: dict[str, Any]) -> None:
         f"Benchmark {meta['date']} on {meta['cpus']} CPUs (load average at start {meta['loadavg_start']}), "
         f"peer = {meta['peer']}; samples: {meta['samples']}"
     )
+    if "trained" in meta:
+        trained = ", ".join(f"{name} at {commit}" for name, commit in meta["trained"].items())
+        print(f"servers of commit {meta['head']}; models trained {trained}")
     print(fmt(header))
     print("-+-".join("-" * width for width in widths))
     for line in lines:
@@ -689,7 +706,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--load-messages", type=int, default=800)
-    parser.add_argument("--skip-train", action="store_true", help="reuse var/bench/models and their timings")
+    parser.add_argument(
+        "--skip-train",
+        nargs="*",
+        choices=list(CONFIGS),
+        metavar="NAME",
+        help="reuse var/bench/models and their timings: of both configurations, or of the ones named "
+        "(--skip-train peer retrains the project only; the table says which commit each model is from)",
+    )
     parser.add_argument(
         "--peer-on-project-stack",
         action="store_true",
@@ -726,7 +750,10 @@ def main(argv: list[str] | None = None) -> int:
     }
 
     results: dict[str, dict[str, Any]] = {}
-    trainings = {name: (previous_training(name) if args.skip_train else train(name, env)) for name in CONFIGS}
+    reused = set(CONFIGS) if args.skip_train == [] else set(args.skip_train or ())
+    trainings = {name: (previous_training(name) if name in reused else train(name, env)) for name in CONFIGS}
+    meta["trained"] = {name: trainings[name].get("commit", "unknown") for name in CONFIGS}
+    meta["head"] = _commit()
     for name in CONFIGS:
         result = bench_model(name, args)
         result["training"] = trainings[name]
