@@ -16,5 +16,5 @@ BENCH_ARGS ?=
 
 .PHONY: bench
 
-bench: $(VENV)/.installed | var  ## benchmark: the project against Rasa default configuration (about 10 minutes)
+bench: $(VENV)/.installed | var  ## benchmark: the project against Rasa default configuration (about 45 minutes)
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
