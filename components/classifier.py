@@ -24,8 +24,9 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, vstack
 from sklearn.preprocessing import normalize
 
@@ -46,6 +47,9 @@ class NormalizedLogisticRegressionClassifier(LogisticRegressionClassifier):
             **LogisticRegressionClassifier.get_default_config(),
             "C": 1.0,
             "sublinear_tf": True,
+            # weigh each feature by its inverse document frequency in the training examples, as
+            # a TF-IDF model does: 的, 我, 备案 count for less than 注销, 不认识, 接入
+            "idf": False,
             "class_weight": "balanced",
         }
 
@@ -58,6 +62,17 @@ class NormalizedLogisticRegressionClassifier(LogisticRegressionClassifier):
     ) -> None:
         super().__init__(config, name, model_storage, resource)
         self.clf.set_params(C=float(self.config["C"]), class_weight=self.config["class_weight"])
+        self.idf: np.ndarray | None = None
+
+    def train(self, training_data: TrainingData) -> Resource:
+        if self.config["idf"]:
+            examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+            if examples:
+                counts = self._sentence_features(examples)
+                counts.sum_duplicates()
+                frequency = np.bincount(counts.indices[counts.data != 0], minlength=counts.shape[1])
+                self.idf = np.log((1 + counts.shape[0]) / (1 + frequency)) + 1.0
+        return super().train(training_data)
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
@@ -68,6 +83,8 @@ class NormalizedLogisticRegressionClassifier(LogisticRegressionClassifier):
     def persist(self) -> None:
         with self._model_storage.write_to(self._resource) as model_dir:
             fitted = {name: getattr(self.clf, name) for name in FITTED}
+            if self.idf is not None:
+                fitted["idf"] = self.idf
             np.savez(model_dir / _arrays_file(self._resource), **fitted)
 
     @classmethod
@@ -88,6 +105,7 @@ class NormalizedLogisticRegressionClassifier(LogisticRegressionClassifier):
                 with np.load(path, allow_pickle=False) as arrays:
                     for name in FITTED:
                         setattr(component.clf, name, arrays[name])
+                    component.idf = arrays["idf"] if "idf" in arrays.files else None
                 component.clf.n_features_in_ = component.clf.coef_.shape[1]
                 return component
         except ValueError:  # no trained resource (no intent examples): untrained, as Rasa does
@@ -118,6 +136,8 @@ class NormalizedLogisticRegressionClassifier(LogisticRegressionClassifier):
         if self.config["sublinear_tf"]:
             positive = features.data > 0
             features.data[positive] = 1.0 + np.log(features.data[positive])
+        if self.idf is not None:
+            features = csr_matrix(features.multiply(self.idf))
         return normalize(features)
 
     def _sentence_features(self, messages: list[Message]) -> csr_matrix:

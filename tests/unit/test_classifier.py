@@ -142,14 +142,24 @@ def rankings(component: NormalizedLogisticRegressionClassifier) -> list[list[tup
     return [[(r["name"], r["confidence"]) for r in m.get("intent_ranking")] for m in processed]
 
 
+@pytest.mark.parametrize("idf", [False, True])
 def test_loaded_from_plain_arrays_it_ranks_exactly_as_trained(
-    storage: LocalModelStorage, tmp_path: Path
+    storage: LocalModelStorage, tmp_path: Path, idf: bool
 ) -> None:
-    component = create(storage, C=10)
+    component = create(storage, C=10, idf=idf)
     component.train(TrainingData([message(counts, intent) for counts, intent in TRAINING]))
     files = sorted(path.name for path in tmp_path.rglob("*") if path.is_file())
     assert files == ["classifier.npz"]  # no skops file, nothing pickled
-    assert rankings(load(storage, C=10)) == rankings(component)
+    assert rankings(load(storage, C=10, idf=idf)) == rankings(component)
+
+
+def test_idf_weighs_a_rarer_feature_more(storage: LocalModelStorage) -> None:
+    component = create(storage, idf=True, sublinear_tf=False)
+    component.train(TrainingData([message(counts, intent) for counts, intent in TRAINING]))
+    # feature 2 is in three of the six examples, feature 3 in two
+    assert component.idf[3] > component.idf[2]
+    scaled = component._create_X([message([0, 0, 1, 1])]).toarray()[0]
+    assert scaled[3] / scaled[2] == pytest.approx(component.idf[3] / component.idf[2])
 
 
 def test_a_model_saved_with_skops_before_still_loads(storage: LocalModelStorage) -> None:
