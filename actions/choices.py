@@ -235,7 +235,7 @@ def miit_has_record(value: Any, requested: bool = True) -> bool | None:
 
 # Unasked, a message must name the authority or the record for its words to count.
 _MIIT_OR_RECORD = re.compile(
-    r"工信部|工信|管局|通管局|通信管理局|部里|工业和信息化部|信息产业部|miit|ministry|备案号|备案信息|备案记录|"
+    r"工信部|工信|管局|通管局|通信管理局|部里|工业和信息化部|信息产业部|miit|ministry|\bgxb\b|备案号|备案信息|备案记录|"
     r"记录|record|filing|beian"
 )
 

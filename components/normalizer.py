@@ -5,7 +5,8 @@
   Chinese punctuation (，？！：；（）) stays as the training data writes it.
 * A short list of word replacements, set in config.yml, maps Taiwan wording and the common
   typos and homophones of the domain's key words to the words the training data uses
-  (资讯 -> 信息, 被案 -> 备案, 公信部 -> 工信部).
+  (资讯 -> 信息, 被案 -> 备案, 公信部 -> 工信部), and the Latin abbreviations of quick typists
+  (gxb -> 工信部, ba -> 备案) where they stand as words of their own.
 
 Every step keeps the text's length, character for character, so entity offsets in the training
 data stay right and an entity found at inference points at the same place in the user's own
@@ -20,6 +21,7 @@ config.yml as ``components.normalizer.ChineseNormalizer``.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Mapping
 from typing import Any
@@ -81,6 +83,13 @@ class Normalizer:
                 )
         # Longest first, so that 工信布 is replaced before any shorter word inside it.
         self._ordered = sorted(self.replacements.items(), key=lambda item: -len(item[0]))
+        # A Latin abbreviation (gxb for 工信部, ba for 备案) only as a word of its own, in any
+        # case: never the "ba" inside "database".
+        self._words = {
+            old: re.compile(rf"(?<![A-Za-z]){re.escape(old)}(?![A-Za-z])", re.IGNORECASE)
+            for old in self.replacements
+            if old.isascii() and old.isalpha()
+        }
         _converter(opencc_config)  # fail at start-up, not on the first message
 
     def __call__(self, text: str) -> str:
@@ -89,7 +98,8 @@ class Normalizer:
         text = to_half_width(text)
         text = _same_length(_converter(self.opencc_config).convert, text)
         for old, new in self._ordered:
-            text = text.replace(old, new)
+            word = self._words.get(old)
+            text = word.sub(new, text) if word else text.replace(old, new)
         return text
 
 

@@ -99,6 +99,8 @@ DEV2_FILE = HELDOUT_DIR / "dev2" / "first_messages.yml"
 DEV3_DIR = HELDOUT_DIR / "dev3"
 DEV3_FILE = DEV3_DIR / "first_messages.yml"
 DEV3_CONVERSATIONS = DEV3_DIR / "conversations.yml"
+# And again (six writer profiles: terse phone users, IT contractors, quoted notices ...).
+DEV4_FILE = HELDOUT_DIR / "dev4" / "first_messages.yml"
 DATES_FILE = HELDOUT_DIR / "dates.yml"
 NLU_DATA = ROOT / "data" / "nlu"
 DOMAIN = ROOT / "domain.yml"
@@ -709,6 +711,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     tuned2 += load_messages(BLIND2_FILE) if BLIND2_FILE.exists() else []
     tuned2 += load_messages(DEV2_FILE) if DEV2_FILE.exists() else []
     tuned2 += load_messages(DEV3_FILE) if DEV3_FILE.exists() else []
+    tuned2 += load_messages(DEV4_FILE) if DEV4_FILE.exists() else []
     blind = load_messages(BLIND_MESSAGES) if BLIND_MESSAGES.exists() and not args.no_blind else []
     today, date_cases = load_dates()
     training = training_examples()
@@ -758,8 +761,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if tuned2:
         print(
             f"\ntuned set ({BLIND_FILE.relative_to(ROOT)}, {DEV_FILE.relative_to(ROOT)}, "
-            f"{BLIND2_FILE.relative_to(ROOT)}, {DEV2_FILE.relative_to(ROOT)} and "
-            f"{DEV3_FILE.relative_to(ROOT)}, {len(tuned2)} messages; "
+            f"{BLIND2_FILE.relative_to(ROOT)}, {DEV2_FILE.relative_to(ROOT)}, "
+            f"{DEV3_FILE.relative_to(ROOT)} and {DEV4_FILE.relative_to(ROOT)}, {len(tuned2)} messages; "
             "written from the FAQ alone, their errors studied):"
         )
         print(format_table(tuned2_rows))
