@@ -24,10 +24,10 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from scipy.sparse import csr_matrix, vstack
+from scipy.sparse import csr_matrix, hstack, vstack
 from sklearn.preprocessing import normalize
 
 logger = logging.getLogger(__name__)
@@ -148,9 +148,34 @@ class NormalizedLogisticRegressionClassifier(LogisticRegressionClassifier):
             return csr_matrix(super()._create_X(messages), dtype=np.float64)
         rows = []
         for message in messages:
-            sentence = message.get_sparse_features(attribute=TEXT)[1]
-            rows.append(csr_matrix(sentence.features if sentence else [], dtype=np.float64))
+            sentence = _sparse_sentence(message)
+            rows.append(csr_matrix(sentence if sentence is not None else [], dtype=np.float64))
         return rows[0] if len(rows) == 1 else vstack(rows, format="csr")
+
+
+def _sparse_sentence(message: Message) -> csr_matrix | None:
+    """What ``message.get_sparse_features(TEXT)[1]`` holds: the sparse featurizers' sentence
+    features side by side, in the order the featurizers ran. Rasa's method also combines the
+    sequence features, which this classifier does not read, deep-copies the first matrix and
+    stacks pairwise: 1.7 of the 6 ms a message spent in NLU (cProfile, session 6)."""
+    parts = [
+        feature.features
+        for feature in message.features
+        if feature.attribute == TEXT and feature.is_sparse() and feature.type == FEATURE_TYPE_SENTENCE
+    ]
+    if not parts:
+        return None
+    if len(parts) == 1 or any(part.shape[0] != 1 for part in parts):
+        return csr_matrix(hstack(parts, format="csr"))
+    columns, values, width = [], [], 0
+    for part in parts:
+        row = part.tocoo()
+        columns.append(row.col + width)
+        values.append(row.data)
+        width += part.shape[1]
+    data = np.concatenate(values)
+    rows = np.zeros(len(data), dtype=np.int32)
+    return csr_matrix((data, (rows, np.concatenate(columns))), shape=(1, width))
 
 
 def _has_words(text: str) -> bool:

@@ -94,6 +94,16 @@ def test_the_features_are_rasas_own_before_scaling(storage: LocalModelStorage) -
         ours = component._sentence_features(batch).toarray()
         theirs = LogisticRegressionClassifier._create_X(component, batch).toarray()
         assert ours.shape == theirs.shape and np.array_equal(ours, theirs)
+    # several sparse featurizers (regex, words, characters), with sequence features beside
+    several = message([1, 0, 2])
+    several.add_features(Features(coo_matrix([[0, 4]]), "sentence", "text", "Second"))
+    several.add_features(Features(coo_matrix([[1, 1], [0, 2]]), "sequence", "text", "Second"))
+    several.add_features(Features(coo_matrix([[0, 0, 0, 7]]), "sentence", "text", "Third"))
+    several.add_features(Features(coo_matrix([[3]]), "sentence", "intent", "Other attribute"))
+    for batch in ([several], [several, message([0, 1, 0, 1, 0, 0, 1, 2, 0])]):
+        ours = component._sentence_features(batch).toarray()
+        theirs = LogisticRegressionClassifier._create_X(component, batch).toarray()
+        assert ours.shape == theirs.shape == (len(batch), 9) and np.array_equal(ours, theirs)
     with_dense = message([1, 2])
     with_dense.add_features(Features(np.array([[0.5, 0.25]]), "sentence", "text", "Dense"))
     assert np.array_equal(
