@@ -101,6 +101,8 @@ DEV3_FILE = DEV3_DIR / "first_messages.yml"
 DEV3_CONVERSATIONS = DEV3_DIR / "conversations.yml"
 # And again (six writer profiles: terse phone users, IT contractors, quoted notices ...).
 DEV4_FILE = HELDOUT_DIR / "dev4" / "first_messages.yml"
+# The second tuned set: the first messages written from the FAQ alone whose errors were studied.
+TUNED_FILES = (BLIND_FILE, DEV_FILE, BLIND2_FILE, DEV2_FILE, DEV3_FILE, DEV4_FILE)
 DATES_FILE = HELDOUT_DIR / "dates.yml"
 NLU_DATA = ROOT / "data" / "nlu"
 DOMAIN = ROOT / "domain.yml"
@@ -706,12 +708,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.chdir(ROOT)  # config.yml names data/jieba relative to the project
 
     examples = load_messages()
-    tuned2 = load_messages(BLIND_FILE) if BLIND_FILE.exists() else []
-    tuned2 += load_messages(DEV_FILE) if DEV_FILE.exists() else []
-    tuned2 += load_messages(BLIND2_FILE) if BLIND2_FILE.exists() else []
-    tuned2 += load_messages(DEV2_FILE) if DEV2_FILE.exists() else []
-    tuned2 += load_messages(DEV3_FILE) if DEV3_FILE.exists() else []
-    tuned2 += load_messages(DEV4_FILE) if DEV4_FILE.exists() else []
+    tuned_files = [path for path in TUNED_FILES if path.exists()]
+    tuned2 = [example for path in tuned_files for example in load_messages(path)]
     blind = load_messages(BLIND_MESSAGES) if BLIND_MESSAGES.exists() and not args.no_blind else []
     today, date_cases = load_dates()
     training = training_examples()
@@ -759,10 +757,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(format_table(rows))
     if tuned2:
+        names = [str(path.relative_to(ROOT)) for path in tuned_files]
         print(
-            f"\ntuned set ({BLIND_FILE.relative_to(ROOT)}, {DEV_FILE.relative_to(ROOT)}, "
-            f"{BLIND2_FILE.relative_to(ROOT)}, {DEV2_FILE.relative_to(ROOT)}, "
-            f"{DEV3_FILE.relative_to(ROOT)} and {DEV4_FILE.relative_to(ROOT)}, {len(tuned2)} messages; "
+            f"\ntuned set ({', '.join(names[:-1])} and {names[-1]}, {len(tuned2)} messages; "
             "written from the FAQ alone, their errors studied):"
         )
         print(format_table(tuned2_rows))

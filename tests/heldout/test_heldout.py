@@ -116,7 +116,7 @@ def test_the_dev_set_and_the_tuned_conversations_name_real_answers() -> None:
         ev.DEV3_CONVERSATIONS,
     ):
         assert {key for talk in conversations.load(path) for key in talk.expect} <= keys
-    for path in (ev.DEV_FILE, ev.BLIND2_FILE, ev.DEV2_FILE, ev.DEV3_FILE, ev.DEV4_FILE):
+    for path in ev.TUNED_FILES:
         assert ev.overlap(ev.load_messages(path), ev.training_examples()) == []
 
 
