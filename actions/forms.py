@@ -149,8 +149,8 @@ class ValidateFaqForm(FormValidationAction):
         if completed:
             # 6月以后 after 2010年 is 2010-06-01 on, which ends with that year: of the periods the
             # year spans, the ones it reaches (2010年6月以后 alone would also reach 2017 and on).
-            periods = reading_of(completed).periods
-            within = [period for period in periods if period in reading_of(earlier).periods]
+            periods, spanned = reading_of(completed).periods, reading_of(earlier).periods
+            within = [period for period in periods if period in spanned]
             if len(periods) > 1 and len(within) == 1:
                 return {"filing_date": knowledge.period_labels()[within[0]]}
             return {"filing_date": completed}
