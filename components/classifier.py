@@ -165,7 +165,9 @@ def _sparse_sentence(message: Message) -> csr_matrix | None:
     ]
     if not parts:
         return None
-    if len(parts) == 1 or any(part.shape[0] != 1 for part in parts):
+    if len(parts) == 1:
+        return csr_matrix(parts[0])
+    if any(part.shape[0] != 1 for part in parts):
         return csr_matrix(hstack(parts, format="csr"))
     columns, values, width = [], [], 0
     for part in parts:
