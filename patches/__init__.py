@@ -12,7 +12,15 @@ import logging
 
 RASA_VERSION = "3.6.21"
 
-NAMES = ("endpoint_json", "event_types", "graph_runner", "remote_action", "server_start", "stores.sql")
+NAMES = (
+    "endpoint_json",
+    "event_types",
+    "graph_runner",
+    "remote_action",
+    "rule_keys",
+    "server_start",
+    "stores.sql",
+)
 # patches/kept_out.py is installed by assistant.py itself: it must come before Rasa is imported.
 
 logger = logging.getLogger(__name__)
@@ -42,12 +50,13 @@ def apply_all() -> bool:
             rasa_version(),
         )
         return False
-    from patches import endpoint_json, event_types, graph_runner, remote_action, server_start
+    from patches import endpoint_json, event_types, graph_runner, remote_action, rule_keys, server_start
 
     endpoint_json.apply()
     event_types.apply()
     graph_runner.apply()
     remote_action.apply()
+    rule_keys.apply()
     server_start.apply()
     _applied = True
     return True
