@@ -160,7 +160,10 @@ def test_loaded_from_plain_arrays_it_ranks_exactly_as_trained(
     component.train(TrainingData([message(counts, intent) for counts, intent in TRAINING]))
     files = sorted(path.name for path in tmp_path.rglob("*") if path.is_file())
     assert files == ["classifier.npz"]  # no skops file, nothing pickled
-    assert rankings(load(storage, C=10, idf=idf)) == rankings(component)
+    loaded = load(storage, C=10, idf=idf)
+    assert rankings(loaded) == rankings(component)
+    # scored as X @ coef_.T without a copy of the weights per message (see load)
+    assert loaded.clf.coef_.T.flags.c_contiguous
 
 
 def test_idf_weighs_a_rarer_feature_more(storage: LocalModelStorage) -> None:
