@@ -333,6 +333,7 @@ _DATE_PART_RE = re.compile(
 )
 _PART_OF_YEAR_RE = re.compile(r"上半年|下半年|年初|年底|年末|年中|年头|年尾")
 _FOUR_DIGIT_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_AROUND_A_DATE = " ,，.。;；:：!！?？、~～"
 
 
 def complete_date(text: str, earlier: str | None, today: datetime.date) -> str | None:
@@ -350,7 +351,8 @@ def complete_date(text: str, earlier: str | None, today: datetime.date) -> str |
     years = set(_FOUR_DIGIT_YEAR_RE.findall(_normalize(str(earlier), today)))
     if len(years) != 1:
         return None
-    return f"{years.pop()}年{now}"
+    # what is left around the date part once English words are dropped ("in the summer, July")
+    return f"{years.pop()}年{now.strip(_AROUND_A_DATE)}"
 
 
 # --------------------------------------------------------------------------

@@ -362,6 +362,8 @@ def test_english_not_remembering() -> None:
         ("5月", "2010年", ("before_2010_06_01",)),
         ("那年10月", "10年", (MIDDLE,)),
         ("the 1st of June", "2010", (MIDDLE,)),
+        ("It was in the summer, July or so", "2017, I think", ("after_2017_01_31",)),
+        ("In May, I believe.", "2010", ("before_2010_06_01",)),
         ("1月底", "2017年", (MIDDLE,)),
         ("上半年", "2010年", ("before_2010_06_01", MIDDLE)),
     ],
