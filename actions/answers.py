@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import branches, choices, knowledge
-from actions.clarify import offer_questions
+from actions.clarify import offer_questions, ranked_questions
 from actions.conversation import (
     MIIT_HAS_RECORD,
     MIIT_NO_RECORD,
@@ -107,7 +107,12 @@ class ActionAnswerFaq(Action):
         known = facts(tracker)
         keys = branches.answer(question, known, _intro_shown_in_this_form(tracker))
         if not keys:
-            dispatcher.utter_message(response="utter_topics")
+            # Facts that select no question (a date): the questions NLU saw beside them, if any.
+            ranked = [] if question else ranked_questions(tracker)
+            if ranked:
+                offer_questions(dispatcher, domain, ranked)
+            else:
+                dispatcher.utter_message(response="utter_topics")
             return []
         if english(tracker):
             intro = knowledge.english_intro(_asked(question, known))

@@ -326,6 +326,31 @@ def test_with_no_question_yet_the_topics_are_offered() -> None:
     assert messages[0]["response"] == "utter_topics"
 
 
+def ranked(text: str, *ranking: tuple[str, float]) -> Tracker:
+    built = tracker(text)
+    built.latest_message["intent_ranking"] = [{"name": n, "confidence": c} for n, c in ranking]
+    return built
+
+
+def test_a_fact_with_a_question_nlu_saw_beside_it_offers_that_question() -> None:
+    # 2010年5月备的案，当时的登录名和密码都忘光了: inform first, the forgotten account close behind
+    built = ranked(
+        "2010年5月备的案，密码都忘光了",
+        ("inform", 0.57),
+        ("faq_forgot_account", 0.42),
+        ("faq_view_filing", 0.01),
+    )
+    _, messages = run(ActionAnswerFaq(), built)
+    assert [button["payload"] for button in messages[0]["buttons"]] == ["/faq_forgot_account"]
+    assert messages[0].get("response") is None  # not the whole topics menu
+
+
+def test_a_date_alone_still_gets_the_topics() -> None:
+    built = ranked("2013年", ("inform", 0.95), ("faq_view_filing", 0.03), ("faq_forgot_account", 0.02))
+    _, messages = run(ActionAnswerFaq(), built)
+    assert messages[0]["response"] == "utter_topics"
+
+
 # --- what strangers write (issue 11) --------------------------------------------------------
 
 
