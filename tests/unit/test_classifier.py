@@ -112,6 +112,28 @@ def test_the_features_are_rasas_own_before_scaling(storage: LocalModelStorage) -
     )
 
 
+@pytest.mark.parametrize("idf", [False, True])
+@pytest.mark.parametrize("sublinear_tf", [False, True])
+def test_one_message_is_scaled_as_a_batch_would_scale_it(
+    storage: LocalModelStorage, idf: bool, sublinear_tf: bool
+) -> None:
+    component = create(storage, C=10, idf=idf, sublinear_tf=sublinear_tf)
+    component.train(TrainingData([message(counts, intent) for counts, intent in TRAINING]))
+    several = message([0, 3, 0])
+    several.add_features(Features(coo_matrix([[2, 0, 0, 1]]), "sentence", "text", "Second"))
+    several.add_features(Features(coo_matrix([[1, 1], [0, 2]]), "sequence", "text", "Second"))
+    component.idf = np.linspace(0.5, 2.0, 7) if idf else None
+    other = message([1, 0, 0, 0, 0, 1, 0])
+    for alone in (several, message([0, 0, 0, 0, 4, 0, 1]), message([0] * 7)):
+        batch = component._create_X([alone, other]).toarray()[0]  # the general path
+        assert component._one_row(alone) is not None
+        one = component._create_X([alone]).toarray()[0]
+        assert np.allclose(one, batch, rtol=1e-12, atol=0)
+    with_dense = message([1, 2])
+    with_dense.add_features(Features(np.array([[0.5, 0.25]]), "sentence", "text", "Dense"))
+    assert component._one_row(with_dense) is None
+
+
 def test_a_message_with_no_known_word_gets_no_intent(storage: LocalModelStorage) -> None:
     # found by make fuzz: an empty message crashed the classifier, an emoji was taken for "yes"
     examples = [message([5, 0], "a"), message([1, 0], "a"), message([0, 1], "b"), message([0, 7], "b")]
