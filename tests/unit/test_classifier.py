@@ -124,7 +124,10 @@ def test_one_message_is_scaled_as_a_batch_would_scale_it(
     several.add_features(Features(coo_matrix([[1, 1], [0, 2]]), "sequence", "text", "Second"))
     component.idf = np.linspace(0.5, 2.0, 7) if idf else None
     other = message([1, 0, 0, 0, 0, 1, 0])
-    for alone in (several, message([0, 0, 0, 0, 4, 0, 1]), message([0] * 7)):
+    repeated = message([0, 0, 0])  # a coo part that names a column twice, out of order
+    repeated.features[0].features = coo_matrix(([1.0, 2.0, 3.0], ([0, 0, 0], [2, 0, 2])), shape=(1, 3))
+    repeated.add_features(Features(coo_matrix([[0, 1, 0, 0]]), "sentence", "text", "Second"))
+    for alone in (several, repeated, message([0, 0, 0, 0, 4, 0, 1]), message([0] * 7)):
         batch = component._create_X([alone, other]).toarray()[0]  # the general path
         assert component._one_row(alone) is not None
         one = component._create_X([alone]).toarray()[0]
