@@ -51,6 +51,15 @@ def normalize() -> Normalizer:
         ("GXB显示BA正常", "工信部显示备案正常"),
         ("database backup", "database backup"),
         ("my beian ba number", "my beian 备案 number"),
+        # written Cantonese (config.yml): the Mandarin words of the training data
+        ("我咩都冇改過，點解要核查㗎？", "我啥都没改过，为何要核查啊？"),
+        ("而家想睇下備案寫咗咩，點樣睇", "现在想看下备案写了啥，怎样看"),
+        ("網站開唔到，點搞返", "网站打不开，咋弄回"),
+        ("要點搞", "要咋弄"),
+        ("你係咪機械人", "你是否机器人"),
+        ("唔係喎", "不是啊"),
+        # a system (系统) is not Cantonese 係
+        ("備案系統", "备案系统"),
         # already simplified and half-width: unchanged
         ("2011年7月备的案，怎么查看备案信息", "2011年7月备的案，怎么查看备案信息"),
         ("", ""),
