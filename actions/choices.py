@@ -23,7 +23,10 @@ import functools
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from actions.dates import PERIODS
 
@@ -40,6 +43,7 @@ NOTICE_TYPE_STRONG: Patterns = {
         r"网站内容\S{0,2}不合格", r"内容不合格", r"内容违规", r"内容违法", r"内容不符",
         rf"内容{_STOP}{{0,8}}不(?:符|一致|匹配|对应)", r"内容(?:有|存在)(?:问题|违规)",
         r"内容不(?:行|对|规范|合规|达标)", r"网站内容(?:的)?问题",
+        rf"(?:网站|站点|站|页面){_STOP}{{0,4}}(?:东西|内容){_STOP}{{0,8}}(?:对不上|不符|不一致|不匹配|不对应)",
         r"website\s+content", r"site\s+content",
         r"content\s+(?:is\s+|was\s+)?"
         r"(?:unqualified|non-?compliant|not\s+compliant|illegal|invalid|does\s*n[o']t\s+match|mismatch)",
@@ -114,7 +118,7 @@ MIIT_RESULT_STRONG: Patterns = {
         rf"(?:没有|没|无)(?:挂|挂着|关联|绑定?|带)?(?:任何)?(?:其他|其它|别的|另外的?)?{_SITE}",
         rf"{_SITE}(?:都|也)?(?:没有|没了|不在了|查不到|搜不到|找不到|一个都没有|都没了|没了)",
         rf"{_SITE}\S{{0,4}}?(?:是|为)?空",
-        rf"一个{_SITE}(?:都|也)(?:没有|没)",
+        rf"一个{_SITE}(?:都|也)(?:没有|没)", rf"{_SITE}{_STOP}{{0,2}}一个(?:都|也)(?:没有|没)",
         rf"(?:no|zero|without(?:\s+any)?)\s+(?:other\s+)?{_SITE}",
         rf"{_ENTITY}.{{0,40}}(?:but|with|and)\s+(?:no|without)\b",
     ),
@@ -159,17 +163,38 @@ MIIT_RESULT_UNASKED: Patterns = {
 }  # fmt: skip
 
 
-@functools.cache
-def _t2s() -> Any:
-    from actions.dates import _jionlp
+CONFIG = Path(__file__).resolve().parent.parent / "config.yml"
 
-    return _jionlp().tra2sim
+
+@functools.cache
+def _normaliser() -> tuple[Any, tuple[tuple[str, str], ...]]:
+    """config.yml's ChineseNormalizer: its OpenCC conversion and its word replacements (Taiwan
+    and Cantonese wording, typos of the key words), so that a reply is read in the words NLU
+    reads it in (工信部仲有 -> 工信部还有). The Latin abbreviations are left to the patterns."""
+    import opencc
+
+    config = yaml.safe_load(CONFIG.read_text(encoding="utf-8")) or {}
+    for component in config.get("pipeline") or []:
+        if str(component.get("name", "")).endswith("ChineseNormalizer"):
+            words = {str(old): str(new) for old, new in (component.get("replacements") or {}).items()}
+            pairs = sorted(
+                ((old, new) for old, new in words.items() if not old.isascii()), key=lambda p: -len(p[0])
+            )
+            return opencc.OpenCC(component.get("opencc_config", "t2s")), tuple(pairs)
+    return opencc.OpenCC("t2s"), ()
 
 
 def fold(text: Any) -> str:
-    """Full-width to half-width, traditional to simplified, lower case, outer space stripped."""
+    """Full-width to half-width, lower case, outer space stripped, then as the NLU's normaliser:
+    traditional to simplified and its word replacements."""
     folded = unicodedata.normalize("NFKC", str(text)).strip().lower()
-    return _t2s()(folded, mode="char") if folded else folded
+    if not folded:
+        return folded
+    convert, replacements = _normaliser()
+    folded = convert.convert(folded)
+    for old, new in replacements:
+        folded = folded.replace(old, new)
+    return folded
 
 
 @functools.cache

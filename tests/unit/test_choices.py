@@ -18,6 +18,7 @@ from actions import choices
         ("备案信息不合格", "filing_info_unqualified"),
         ("主体信息填错了", "filing_info_unqualified"),
         ("是那个备案不合规的通知", "filing_info_unqualified"),
+        ("是说网站上放的东西跟备案对不上", "website_content_unqualified"),
         ("our filing information is incorrect", "filing_info_unqualified"),
         ("内容", "website_content_unqualified"),  # as the answer to the question asked
         ("不知道", None),
@@ -36,6 +37,8 @@ def test_notice_type_in_the_users_words(text: str, value: str | None) -> None:
         ("没被注销，还能搜到", True),
         ("工信部那边还没删", True),
         ("管局已经删了", False),
+        ("工信部仲有", True),  # written Cantonese, folded as the NLU folds it (config.yml)
+        ("工信布冇咗", False),
         ("the ministry site still shows our record", True),
         ("有", True),
         ("被清掉了", False),
@@ -85,6 +88,7 @@ def test_another_website_under_the_company_is_the_query_result_with_other_websit
         ("公司下没有其他网站", "entity_without_website"),
         ("the company is there but no website", "entity_without_website"),
         ("拿单位名称查，主体资料还在，但是没挂任何网站", "entity_without_website"),
+        ("公司名查得到，网站一个都没挂", "entity_without_website"),
         ("公司下面另外两个网站还备着案", "entity_with_other_websites"),
         ("our other two sites are still filed under the company", "entity_with_other_websites"),
         ("单位名称搜不到任何东西", "no_record"),
