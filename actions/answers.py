@@ -26,6 +26,7 @@ from actions.conversation import (
     say,
 )
 from actions.dates import PERIODS
+from actions.language import asks
 
 FORM = "faq_form"
 
@@ -80,6 +81,16 @@ def answer_to_the_question_asked(tracker: Tracker) -> dict[str, Any]:
         # there" (主体还在) cannot mean Q5's answer here. The words are read as the answer, or
         # the question is asked again; Q5 (接入备案) is never given against what was said.
         return {requested: choices.miit_result(latest_text(tracker))}
+    if (
+        value is None
+        and latest_intent(tracker) != tracker.get_slot("faq_question")
+        and not asks(choices.fold(latest_text(tracker)))
+    ):
+        # Words that ask nothing, said while the form waits for this fact, that NLU took for
+        # another question (公司名查得到，网站一个都没挂 -> 备案信息不认识 -> 注销备案): an answer
+        # not understood. The question is asked again with its buttons; a new question comes
+        # with a word that asks (那备案不认识怎么办).
+        return {requested: None}
     return {} if value is None else {requested: value}
 
 

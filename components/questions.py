@@ -27,11 +27,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-# Words that ask; not 什么 / 啥 / 吗 / a question mark, which replies use too (什么都没有, 2013年吧？).
-QUESTION_WORDS = (
-    r"怎么|如何|咋|怎样|要不要|该不该|能不能|可不可以|是否"
-    r"|\bwhy\b|\bhow\b|what\s+(?:should|do|now|to\s+do|next)"
-)
+from actions.language import QUESTION_WORDS  # shared with the actions, which read replies by them
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -506,6 +506,21 @@ def test_an_answer_nlu_took_for_another_question_answers_the_form_instead() -> N
     assert messages == []
 
 
+def test_words_that_ask_nothing_taken_for_another_question_are_asked_again() -> None:
+    # 那个公司早就不在了 while the query result is asked: not understood, not 注销备案
+    slots, messages = run(
+        ActionAnswerFaq(),
+        tracker(
+            "那个公司早就不在了",
+            intent="faq_unknown_filing",
+            faq_question="faq_access_cancelled_miit_no_record",
+            requested_slot="miit_result",
+        ),
+    )
+    assert slots == {"miit_result": None}
+    assert [m["knowledge"] for m in messages] == ["please_choose"]
+
+
 def test_a_real_other_question_in_the_form_is_still_answered() -> None:
     _, messages = run(
         ActionAnswerFaq(),
