@@ -487,7 +487,17 @@ def _last_years_span(match: re.Match[str], today: datetime.date) -> _Span | None
     return _years_before(today, count), today
 
 
+# 年中 of a year: jionlp reads the whole year; people mean around June and July.
+_MID_YEAR_RE = re.compile(r"(?<!\d)(\d{4})年(?:的)?年中")
+
+
+def _mid_year_span(match: re.Match[str], today: datetime.date) -> _Span | None:
+    year = int(match.group(1))
+    return datetime.date(year, 5, 1), datetime.date(year, 8, 31)
+
+
 _STRONG_RULES: tuple[_Rule, ...] = (
+    (_MID_YEAR_RE, _mid_year_span),
     (_BOUND_RE, _bound_span),
     (_TENS_AGO_RE, _tens_ago_span),
     (_YEARS_AND_MORE_AGO_RE, _years_and_more_span),
@@ -595,6 +605,23 @@ def _periods_of(spans: list[_Span]) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _within_the_year_named(spans: list[_Span], text: str) -> list[_Span]:
+    """jionlp's open spans bounded by the one year the text names: 2017年春节前 is the weeks
+    before the festival of 2017 (jionlp: any day before 2017-01-28), not 2008 as well."""
+    years = {int(year) for year in _FOUR_DIGIT_YEAR_RE.findall(text)}
+    if len(years) != 1:
+        return spans
+    year = years.pop()
+    bounded = []
+    for start, end in spans:
+        if start is None and end is not None and end.year == year:
+            start = datetime.date(year, 1, 1)
+        if end is None and start is not None and start.year == year:
+            end = datetime.date(year, 12, 31)
+        bounded.append((start, end))
+    return bounded
+
+
 def read_filing_date(text: str, today: datetime.date) -> DateReading:
     """Read the filing date the user gives in ``text``, relative to ``today``.
 
@@ -613,7 +640,7 @@ def read_filing_date(text: str, today: datetime.date) -> DateReading:
 
     spans: list[_Span] = []
     rest = _apply_rules(normalized, _STRONG_RULES, today, spans)
-    spans.extend(_jionlp_spans(rest, today))
+    spans.extend(_within_the_year_named(_jionlp_spans(rest, today), rest))
     spans = [s for s in (_clamp(span, today) for span in spans) if s is not None]
     if not spans:
         weak: list[_Span] = []

@@ -105,6 +105,10 @@ CASES: list[tuple[str, tuple[str, ...]]] = [
     ("你好，我想问一下，我们是2011年7月备的案，现在需要重新备案吗？", (MIDDLE,)),
     ("很久以前了，大概08年", (BEFORE,)),
     ("2010年还是2011年吧", (BEFORE, MIDDLE)),
+    # the middle of a year, a festival of a year (jionlp's open span kept inside the year)
+    ("2017年年中备的案", (AFTER,)),
+    ("2010年年中", (BEFORE, MIDDLE)),
+    ("17年春节前", (MIDDLE,)),
     # full-width digits
     ("２０１６年３月", (MIDDLE,)),
     ("２０１７年２月１日", (AFTER,)),
