@@ -87,10 +87,10 @@ def answer_to_the_question_asked(tracker: Tracker) -> dict[str, Any]:
         and not asks(choices.fold(latest_text(tracker)))
     ):
         # Words that ask nothing, said while the form waits for this fact, that NLU took for
-        # another question (公司名查得到，网站一个都没挂 -> 备案信息不认识 -> 注销备案): an answer
-        # not understood. The question is asked again with its buttons; a new question comes
-        # with a word that asks (那备案不认识怎么办).
-        return {requested: None}
+        # another question (公司名查得到，网站一个都没挂 -> 备案信息不认识 -> 注销备案): read as
+        # the answer, as the form reads one, or asked again with the buttons when they say
+        # none; a new question comes with a word that asks (那备案不认识怎么办).
+        return {requested: choices.READERS[requested](latest_text(tracker), requested=True)}
     return {} if value is None else {requested: value}
 
 

@@ -521,6 +521,20 @@ def test_words_that_ask_nothing_taken_for_another_question_are_asked_again() -> 
     assert [m["knowledge"] for m in messages] == ["please_choose"]
 
 
+def test_words_that_ask_nothing_taken_for_another_question_are_read_as_the_answer() -> None:
+    slots, messages = run(
+        ActionAnswerFaq(),
+        tracker(
+            "公司名查得到，网站一个都没挂",
+            intent="faq_unknown_filing",
+            faq_question="faq_access_cancelled_miit_no_record",
+            requested_slot="miit_result",
+        ),
+    )
+    assert slots == {"miit_result": "entity_without_website"}
+    assert messages == []
+
+
 def test_a_real_other_question_in_the_form_is_still_answered() -> None:
     _, messages = run(
         ActionAnswerFaq(),
