@@ -104,14 +104,17 @@ class ActionAnswerFaq(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         intent = latest_intent(tracker)
-        if intent in branches.IMMEDIATE_QUESTIONS:
+        # Right after the form completed, the form's question is answered, even when the message
+        # that completed it was taken for another question (and read as the form's answer).
+        asked_now = intent in branches.IMMEDIATE_QUESTIONS and tracker.latest_action_name != FORM
+        if asked_now:
             answered = answer_to_the_question_asked(tracker)
             if answered:
                 # The form, which runs next, takes the answer (or asks again) and goes on.
                 if None in answered.values():
                     say(dispatcher, prompt_for(tracker, "please_choose"))
                 return [SlotSet(slot, value) for slot, value in answered.items()]
-        question = intent if intent in branches.IMMEDIATE_QUESTIONS else tracker.get_slot("faq_question")
+        question = intent if asked_now else tracker.get_slot("faq_question")
         if question in (MIIT_HAS_RECORD, MIIT_NO_RECORD) and premise_contradicted(tracker):
             offer_questions(dispatcher, domain, [MIIT_HAS_RECORD, MIIT_NO_RECORD])
             return []

@@ -535,6 +535,22 @@ def test_words_that_ask_nothing_taken_for_another_question_are_read_as_the_answe
     assert messages == []
 
 
+def test_once_the_form_completes_its_own_question_is_answered() -> None:
+    # The message that completed the form was taken for 备案信息不认识 and read as the form's
+    # answer; the final answer is the form's question, never 注销备案.
+    done = Tracker(
+        "test",
+        {**dict.fromkeys(SLOTS), "faq_question": "faq_access_cancelled", "miit_has_record": False,
+         "miit_result": "entity_without_website"},
+        {"text": "公司名查得到，网站一个都没挂", "intent": {"name": "faq_unknown_filing", "confidence": 0.5}, "entities": []},
+        [], False, None, {}, "faq_form",
+    )  # fmt: skip
+    _, messages = run(ActionAnswerFaq(), done)
+    keys = [m["knowledge"] for m in messages]
+    assert keys[-2:] == ["miit_result_entity_without_website", "feedback_ask"]
+    assert "unknown_filing" not in keys
+
+
 def test_a_real_other_question_in_the_form_is_still_answered() -> None:
     _, messages = run(
         ActionAnswerFaq(),
