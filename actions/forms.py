@@ -87,6 +87,20 @@ def _validated_choice(
     return {slot: choice}
 
 
+def _said_more_precisely(tagged: str, periods: tuple[str, ...], tracker: Tracker) -> SlotValues:
+    """The message's filing clause when it holds the tagged date and places it in fewer
+    periods: NLU may tag 2017年年中备的案 as 2017年年 (two periods) where the words say mid-2017."""
+    if len(periods) < 2:
+        return {}
+    clause = filing_clause(latest_text(tracker), clock.today())
+    if not clause or tagged not in clause:
+        return {}
+    reading = reading_of(clause)
+    if reading.periods and set(reading.periods) < set(periods):
+        return {"filing_date": clause, "filing_period": reading.period}
+    return {}
+
+
 class ValidateFaqForm(FormValidationAction):
     def name(self) -> str:
         return "validate_faq_form"
@@ -193,6 +207,9 @@ class ValidateFaqForm(FormValidationAction):
         for candidate in candidates:
             reading = reading_of(candidate)
             if reading.periods or reading.unknown:
+                narrower = _said_more_precisely(str(candidate), reading.periods, tracker)
+                if narrower:
+                    return narrower
                 return {"filing_date": candidate, "filing_period": reading.period}
         if tracker.get_slot("requested_slot") in ("filing_date", "filing_period"):
             say(dispatcher, prompt_for(tracker, "filing_date_not_understood"))

@@ -95,6 +95,19 @@ def test_a_typed_date_without_an_entity_answers_the_date_question() -> None:
     assert messages == []
 
 
+def test_a_date_nlu_tagged_short_is_read_as_the_words_say_it() -> None:
+    # NLU tagged 2017年年 (two periods); the clause says mid-2017
+    slots, _ = form(
+        "2017年年中备的案，账号忘了",
+        intent="faq_forgot_account",
+        entities=[entity("filing_date", "2017年年")],
+        faq_question="faq_forgot_account",
+        filing_date="2017年年",
+        this_turn={"filing_date": "2017年年"},
+    )
+    assert slots["filing_period"] == "after_2017_01_31"
+
+
 def test_a_date_given_with_the_question_is_used_and_nothing_is_asked() -> None:
     slots, _ = form(
         "我2018年备案的，怎么查看备案信息",
