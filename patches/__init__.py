@@ -19,6 +19,7 @@ NAMES = (
     "remote_action",
     "rule_keys",
     "server_start",
+    "slot_copy",
     "stores.sql",
 )
 # patches/kept_out.py is installed by assistant.py itself: it must come before Rasa is imported.
@@ -50,7 +51,15 @@ def apply_all() -> bool:
             rasa_version(),
         )
         return False
-    from patches import endpoint_json, event_types, graph_runner, remote_action, rule_keys, server_start
+    from patches import (
+        endpoint_json,
+        event_types,
+        graph_runner,
+        remote_action,
+        rule_keys,
+        server_start,
+        slot_copy,
+    )
 
     endpoint_json.apply()
     event_types.apply()
@@ -58,5 +67,6 @@ def apply_all() -> bool:
     remote_action.apply()
     rule_keys.apply()
     server_start.apply()
+    slot_copy.apply()
     _applied = True
     return True
