@@ -108,7 +108,7 @@ DEV3_FILE = DEV3_DIR / "first_messages.yml"
 DEV3_CONVERSATIONS = DEV3_DIR / "conversations.yml"
 # And again (six writer profiles: terse phone users, IT contractors, quoted notices ...).
 DEV4_FILE = HELDOUT_DIR / "dev4" / "first_messages.yml"
-# And in session 7, by the brief of blind4 (tests/heldout/WRITING.md), with conversations (two
+# And in session 7, by the brief of blind4 (tests/heldout/WRITING.md), with conversations (three
 # sets, other writer profiles each).
 DEV5_DIR = HELDOUT_DIR / "dev5"
 DEV5_FILE = DEV5_DIR / "first_messages.yml"
@@ -116,8 +116,21 @@ DEV5_CONVERSATIONS = DEV5_DIR / "conversations.yml"
 DEV6_DIR = HELDOUT_DIR / "dev6"
 DEV6_FILE = DEV6_DIR / "first_messages.yml"
 DEV6_CONVERSATIONS = DEV6_DIR / "conversations.yml"
+DEV7_DIR = HELDOUT_DIR / "dev7"
+DEV7_FILE = DEV7_DIR / "first_messages.yml"
+DEV7_CONVERSATIONS = DEV7_DIR / "conversations.yml"
 # The second tuned set: the first messages written from the FAQ alone whose errors were studied.
-TUNED_FILES = (BLIND_FILE, DEV_FILE, BLIND2_FILE, DEV2_FILE, DEV3_FILE, DEV4_FILE, DEV5_FILE, DEV6_FILE)
+TUNED_FILES = (
+    BLIND_FILE,
+    DEV_FILE,
+    BLIND2_FILE,
+    DEV2_FILE,
+    DEV3_FILE,
+    DEV4_FILE,
+    DEV5_FILE,
+    DEV6_FILE,
+    DEV7_FILE,
+)
 DATES_FILE = HELDOUT_DIR / "dates.yml"
 NLU_DATA = ROOT / "data" / "nlu"
 DOMAIN = ROOT / "domain.yml"
@@ -938,6 +951,7 @@ def play_conversations(model: Path, blind: bool = True) -> dict[str, Any]:
 
     sets = [("tuned", TUNED_CONVERSATIONS), ("dev", DEV_CONVERSATIONS), ("blind2", BLIND2_CONVERSATIONS)]
     sets += [("dev3", DEV3_CONVERSATIONS), ("dev5", DEV5_CONVERSATIONS), ("dev6", DEV6_CONVERSATIONS)]
+    sets += [("dev7", DEV7_CONVERSATIONS)]
     if blind:
         sets += [(EARLIER_BLIND_SET, EARLIER_BLIND_CONVERSATIONS), ("blind", BLIND_CONVERSATIONS)]
     sets = [(name, path) for name, path in sets if path.exists()]
@@ -977,7 +991,7 @@ def play_conversations(model: Path, blind: bool = True) -> dict[str, Any]:
             f"{result['pass_rate']:>9.3f}  {result['harmful']:>7}  {result['clarified']:>9}"
         )
     # the blind ones are not printed: reading them would tune on them
-    for name in ("tuned", "dev", "blind2", "dev3", "dev5", "dev6"):
+    for name in ("tuned", "dev", "blind2", "dev3", "dev5", "dev6", "dev7"):
         for outcome in report.get(name, {}).get("outcomes", []):
             if not outcome["passed"]:
                 failure = outcome["failure"] or outcome["answer"]
