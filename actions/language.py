@@ -10,7 +10,7 @@ from typing import Any
 # 怎样 / 为何).
 QUESTION_WORDS = (
     r"怎么|如何|咋|怎样|要不要|该不该|能不能|可不可以|是否|为什么|为何"
-    r"|\bwhy\b|\bhow\b|what\s+(?:should|do|now|to\s+do|next)"
+    r"|\bwhy\b|\bhow\b|what\s+(?:should|do|now|to\s+do|next)|what(?:'s|\s+is|\s+are)\s+the\b"
 )
 _ASKS = re.compile(QUESTION_WORDS, re.IGNORECASE)
 
