@@ -216,6 +216,8 @@ def _normalize(text: str, today: datetime.date) -> str:
         text = _english_to_chinese(text)
     text = _jionlp().tra2sim(text, mode="char")
     text = _CN_NUMBER_RE.sub(_cn_number_to_arabic, text)
+    # Taiwan's calendar: 民國105年 is 2016
+    text = _MINGUO_RE.sub(lambda m: f"{int(m.group(1)) + 1911}年", text)
     text = _TWO_DIGIT_YEAR_RE.sub(lambda m: _expand_two_digit_year(m, today), text)
     # jionlp reads 同年/当年 (and 当天/那天) as this year or today. They repeat the year named
     # ("2013年成立，同年备案"), or, with none named ("当年备案的", back then), say no year at
@@ -224,6 +226,7 @@ def _normalize(text: str, today: datetime.date) -> str:
     return _YEARS_AGO_WITH_YI_RE.sub(r"\1年前", text)
 
 
+_MINGUO_RE = re.compile(r"民国\s*(\d{1,3})\s*年")
 _SAME_YEAR_RE = re.compile(r"同年|当年|同一年|那一年|那年|当天|那天|那一天|同一天|当日")
 
 
@@ -327,7 +330,7 @@ def _english_to_chinese(text: str) -> str:
 
 
 # A year named: the earlier answer's year completes an answer without one (6月1号那天, 那年10月).
-_YEAR_NAMED_RE = re.compile(r"\d{4}|[今去前明]年|年[以之]?前|年了|年多")
+_YEAR_NAMED_RE = re.compile(r"\d{4}|[今去前明]年|年[以之]?前|(?<!半)年了|年多")
 _DATE_PART_RE = re.compile(
     r"\d{1,2}\s*[月日号]|上半年|下半年|年初|年底|年末|年中|年头|年尾|月初|月底|月末|月中"
 )

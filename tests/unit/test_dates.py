@@ -109,6 +109,10 @@ CASES: list[tuple[str, tuple[str, ...]]] = [
     ("2017年年中备的案", (AFTER,)),
     ("2010年年中", (BEFORE, MIDDLE)),
     ("17年春节前", (MIDDLE,)),
+    # Taiwan's calendar (民國 + 1911)
+    ("民國105年", (MIDDLE,)),
+    ("民國107年3月", (AFTER,)),
+    ("民国98年", (BEFORE,)),
     # full-width digits
     ("２０１６年３月", (MIDDLE,)),
     ("２０１７年２月１日", (AFTER,)),
@@ -367,6 +371,7 @@ def test_english_not_remembering() -> None:
         ("那年10月", "10年", (MIDDLE,)),
         ("the 1st of June", "2010", (MIDDLE,)),
         ("It was in the summer, July or so", "2017, I think", ("after_2017_01_31",)),
+        ("下半年了，九月份", "2010年", (MIDDLE,)),
         ("In May, I believe.", "2010", ("before_2010_06_01",)),
         ("1月底", "2017年", (MIDDLE,)),
         ("上半年", "2010年", ("before_2010_06_01", MIDDLE)),
