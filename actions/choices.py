@@ -119,6 +119,8 @@ MIIT_RESULT_STRONG: Patterns = {
         rf"{_SITE}(?:都|也)?(?:没有|没了|不在了|查不到|搜不到|找不到|一个都没有|都没了|没了)",
         rf"{_SITE}\S{{0,4}}?(?:是|为)?空",
         rf"一个{_SITE}(?:都|也)(?:没有|没)", rf"{_SITE}{_STOP}{{0,2}}一个(?:都|也)(?:没有|没)",
+        rf"{_ENTITY}(?:信息|资料)?(?:还在|在|有|还有|存在|查得到|能查到|查到了)[，,]?"
+        rf"(?:但|但是|可是|不过)?{_SITE}(?:信息|记录)?{_STOP}{{0,4}}(?:没有|没|无)",
         rf"(?:no|zero|without(?:\s+any)?)\s+(?:other\s+)?{_SITE}",
         rf"{_ENTITY}.{{0,40}}(?:but|with|and)\s+(?:no|without)\b",
     ),
@@ -235,7 +237,16 @@ def _read(text: Any, exact: Sequence[Any], strong: Patterns, weak: Patterns | No
     return values.pop() if len(values) == 1 else None
 
 
+# "不是网站内容" names the type the notice is not: left out before reading.
+_NOT_THIS_TYPE = re.compile(
+    r"(?:不是|并非|而非|而不是)(?:说)?(?:网站|备案)?(?:的)?(?:内容|信息|资料)[^，。,.;；]{0,4}"
+)
+
+
 def notice_type(text: Any, requested: bool = True) -> str | None:
+    if isinstance(text, str):
+        kept = _NOT_THIS_TYPE.sub("", fold(text))
+        text = kept if kept.strip() else text
     return _read(text, NOTICE_TYPES, NOTICE_TYPE_STRONG, NOTICE_TYPE_WEAK if requested else None)
 
 

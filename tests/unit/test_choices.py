@@ -19,6 +19,8 @@ from actions import choices
         ("主体信息填错了", "filing_info_unqualified"),
         ("是那个备案不合规的通知", "filing_info_unqualified"),
         ("是说网站上放的东西跟备案对不上", "website_content_unqualified"),
+        ("信息那块不合格，不是网站内容", "filing_info_unqualified"),
+        ("不是信息的问题，是内容不合格", "website_content_unqualified"),
         ("our filing information is incorrect", "filing_info_unqualified"),
         ("内容", "website_content_unqualified"),  # as the answer to the question asked
         ("不知道", None),
@@ -89,6 +91,7 @@ def test_another_website_under_the_company_is_the_query_result_with_other_websit
         ("the company is there but no website", "entity_without_website"),
         ("拿单位名称查，主体资料还在，但是没挂任何网站", "entity_without_website"),
         ("公司名查得到，网站一个都没挂", "entity_without_website"),
+        ("主体信息还在，网站信息一条都没有", "entity_without_website"),
         ("公司下面另外两个网站还备着案", "entity_with_other_websites"),
         ("our other two sites are still filed under the company", "entity_with_other_websites"),
         ("单位名称搜不到任何东西", "no_record"),
