@@ -519,33 +519,29 @@ def test_an_answer_nlu_took_for_another_question_answers_the_form_instead() -> N
     assert messages == []
 
 
-def test_words_that_ask_nothing_taken_for_another_question_are_asked_again() -> None:
-    # 那个公司早就不在了 while the query result is asked: not understood, not 注销备案
+@pytest.mark.parametrize(
+    ("text", "read", "said"),
+    [
+        # read as the form reads an answer, never 注销备案
+        ("公司名查得到，网站一个都没挂", "entity_without_website", []),
+        # not understood: asked again with the buttons
+        ("那个公司早就不在了", None, ["please_choose"]),
+    ],
+)
+def test_words_that_ask_nothing_taken_for_another_question_answer_the_form(
+    text: str, read: str | None, said: list[str]
+) -> None:
     slots, messages = run(
         ActionAnswerFaq(),
         tracker(
-            "那个公司早就不在了",
+            text,
             intent="faq_unknown_filing",
             faq_question="faq_access_cancelled_miit_no_record",
             requested_slot="miit_result",
         ),
     )
-    assert slots == {"miit_result": None}
-    assert [m["knowledge"] for m in messages] == ["please_choose"]
-
-
-def test_words_that_ask_nothing_taken_for_another_question_are_read_as_the_answer() -> None:
-    slots, messages = run(
-        ActionAnswerFaq(),
-        tracker(
-            "公司名查得到，网站一个都没挂",
-            intent="faq_unknown_filing",
-            faq_question="faq_access_cancelled_miit_no_record",
-            requested_slot="miit_result",
-        ),
-    )
-    assert slots == {"miit_result": "entity_without_website"}
-    assert messages == []
+    assert slots == {"miit_result": read}
+    assert [m["knowledge"] for m in messages] == said
 
 
 def test_once_the_form_completes_its_own_question_is_answered() -> None:
