@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 
 from actions.dates import PERIODS
+from components.folding import Normalizer
 
 Patterns = Mapping[Any, Sequence[str]]
 
@@ -169,34 +170,21 @@ CONFIG = Path(__file__).resolve().parent.parent / "config.yml"
 
 
 @functools.cache
-def _normaliser() -> tuple[Any, tuple[tuple[str, str], ...]]:
-    """config.yml's ChineseNormalizer: its OpenCC conversion and its word replacements (Taiwan
-    and Cantonese wording, typos of the key words), so that a reply is read in the words NLU
-    reads it in (工信部仲有 -> 工信部还有). The Latin abbreviations are left to the patterns."""
-    import opencc
-
+def _normaliser() -> Normalizer:
+    """config.yml's ChineseNormalizer (OpenCC and its word replacements: Taiwan and Cantonese
+    wording, typos of the key words), so that a reply is read in the words NLU reads it in
+    (工信部仲有 -> 工信部还有)."""
     config = yaml.safe_load(CONFIG.read_text(encoding="utf-8")) or {}
     for component in config.get("pipeline") or []:
         if str(component.get("name", "")).endswith("ChineseNormalizer"):
-            words = {str(old): str(new) for old, new in (component.get("replacements") or {}).items()}
-            pairs = sorted(
-                ((old, new) for old, new in words.items() if not old.isascii()), key=lambda p: -len(p[0])
-            )
-            return opencc.OpenCC(component.get("opencc_config", "t2s")), tuple(pairs)
-    return opencc.OpenCC("t2s"), ()
+            return Normalizer(component.get("opencc_config", "t2s"), component.get("replacements") or {})
+    return Normalizer()
 
 
 def fold(text: Any) -> str:
     """Full-width to half-width, lower case, outer space stripped, then as the NLU's normaliser:
     traditional to simplified and its word replacements."""
-    folded = unicodedata.normalize("NFKC", str(text)).strip().lower()
-    if not folded:
-        return folded
-    convert, replacements = _normaliser()
-    folded = convert.convert(folded)
-    for old, new in replacements:
-        folded = folded.replace(old, new)
-    return folded
+    return _normaliser()(unicodedata.normalize("NFKC", str(text)).strip().lower())
 
 
 @functools.cache
