@@ -349,13 +349,17 @@ def complete_date(text: str, earlier: str | None, today: datetime.date) -> str |
     if not text or not earlier:
         return None
     now = _normalize(text, today)
-    if _YEAR_NAMED_RE.search(now) or not _DATE_PART_RE.search(now):
+    part = _DATE_PART_RE.search(now)
+    if _YEAR_NAMED_RE.search(now) or not part:
         return None
     years = set(_FOUR_DIGIT_YEAR_RE.findall(_normalize(str(earlier), today)))
     if len(years) != 1:
         return None
+    # the year goes right before the date part: 大概9月份 is 大概2017年9月份, not 2017年大概9月份,
+    # which no longer reads as one date
+    completed = f"{now[: part.start()]}{years.pop()}年{now[part.start() :]}"
     # what is left around the date part once English words are dropped ("in the summer, July")
-    return f"{years.pop()}年{now.strip(_AROUND_A_DATE)}"
+    return completed.strip(_AROUND_A_DATE)
 
 
 # --------------------------------------------------------------------------

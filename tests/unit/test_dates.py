@@ -375,6 +375,9 @@ def test_english_not_remembering() -> None:
         ("In May, I believe.", "2010", ("before_2010_06_01",)),
         ("1月底", "2017年", (MIDDLE,)),
         ("上半年", "2010年", ("before_2010_06_01", MIDDLE)),
+        # a word before the month: the year goes next to the month, not before the word
+        ("大概九月份吧", "2017年", ("after_2017_01_31",)),
+        ("应该是5月", "2010年", ("before_2010_06_01",)),
     ],
 )
 def test_a_partial_date_completes_the_year_given_before(
