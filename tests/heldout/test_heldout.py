@@ -114,6 +114,11 @@ def test_the_dev_set_and_the_tuned_conversations_name_real_answers() -> None:
         ev.TUNED_CONVERSATIONS,
         ev.BLIND2_CONVERSATIONS,
         ev.DEV3_CONVERSATIONS,
+        ev.DEV5_CONVERSATIONS,
+        ev.DEV6_CONVERSATIONS,
+        ev.DEV7_CONVERSATIONS,
+        ev.BLIND4_CONVERSATIONS,
+        ev.DEV8_CONVERSATIONS,
     ):
         assert {key for talk in conversations.load(path) for key in talk.expect} <= keys
     for path in ev.TUNED_FILES:
