@@ -164,14 +164,14 @@ def _cn_number_to_arabic(match: re.Match[str]) -> str:
     Digit-by-digit runs (二〇一二, 零八) use cn2an's "direct" mode so that the
     leading zero of 零八年 survives (it marks a year, see ``_expand_two_digit_year``);
     runs with units (十五, 三十一) use "smart". Adjacent small numbers before
-    "年前" (一两年前, 两三年前) are an approximate range, which cn2an would read as
-    12 / 23, so they become "1-2" / "2-3" for ``_RANGE_AGO_RE``.
+    "年前" (一两年前, 两三年前) or 月 (三四月) are an approximate range, which cn2an would
+    read as 12 / 34, so they become "1-2" / "3-4" for ``_RANGE_AGO_RE`` and ``_MONTH_RANGE_RE``.
     """
     cn2an = _cn2an()
     token = match.group()
     after = match.string[match.end() :]
     try:
-        if len(token) == 2 and _AGO_AFTER_YEAR_RE.match(after):
+        if len(token) == 2 and (_AGO_AFTER_YEAR_RE.match(after) or after.startswith("月")):
             low, high = (int(cn2an.cn2an(char, "smart")) for char in token)
             if 1 <= low and high == low + 1:
                 return f"{low}-{high}"
@@ -332,7 +332,7 @@ def _english_to_chinese(text: str) -> str:
 # A year named: the earlier answer's year completes an answer without one (6月1号那天, 那年10月).
 _YEAR_NAMED_RE = re.compile(r"\d{4}|[今去前明]年|年[以之]?前|(?<!半)年了|年多")
 _DATE_PART_RE = re.compile(
-    r"\d{1,2}\s*[月日号]|上半年|下半年|年初|年底|年末|年中|年头|年尾|月初|月底|月末|月中"
+    r"(?:\d{1,2}\s*月?份?\s*(?:到|至|或者?|、|-|~|～|/)\s*)?\d{1,2}\s*[月日号]|上半年|下半年|年初|年底|年末|年中|年头|年尾|月初|月底|月末|月中"
 )
 _PART_OF_YEAR_RE = re.compile(r"上半年|下半年|年初|年底|年末|年中|年头|年尾")
 _FOUR_DIGIT_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -349,15 +349,15 @@ def complete_date(text: str, earlier: str | None, today: datetime.date) -> str |
     if not text or not earlier:
         return None
     now = _normalize(text, today)
-    part = _DATE_PART_RE.search(now)
-    if _YEAR_NAMED_RE.search(now) or not part:
+    if _YEAR_NAMED_RE.search(now) or not _DATE_PART_RE.search(now):
         return None
     years = set(_FOUR_DIGIT_YEAR_RE.findall(_normalize(str(earlier), today)))
     if len(years) != 1:
         return None
-    # the year goes right before the date part: 大概9月份 is 大概2017年9月份, not 2017年大概9月份,
-    # which no longer reads as one date
-    completed = f"{now[: part.start()]}{years.pop()}年{now[part.start() :]}"
+    # the year goes right before each date part: 大概9月份 is 大概2017年9月份, not 2017年大概9月份,
+    # which no longer reads as one date; 上半年，三四月 is 2010年上半年，2010年3-4月
+    year = years.pop()
+    completed = _DATE_PART_RE.sub(lambda part: f"{year}年{part.group()}", now)
     # what is left around the date part once English words are dropped ("in the summer, July")
     return completed.strip(_AROUND_A_DATE)
 
@@ -503,7 +503,22 @@ def _mid_year_span(match: re.Match[str], today: datetime.date) -> _Span | None:
     return datetime.date(year, 5, 1), datetime.date(year, 8, 31)
 
 
+# 2010年3-4月, 2017年1月或2月: jionlp reads only the first month, which hides that 2017年1到2月
+# spans two periods.
+_MONTH_RANGE_RE = re.compile(
+    r"(?<!\d)(?P<y>\d{4})年(?P<m1>\d{1,2})月?份?\s*(?:到|至|或者?|、|-|~|～|/)\s*(?P<m2>\d{1,2})月份?"
+)
+
+
+def _month_range_span(match: re.Match[str], today: datetime.date) -> _Span | None:
+    year, first, last = (int(match.group(name)) for name in ("y", "m1", "m2"))
+    if not 1 <= first < last <= 12:
+        return None
+    return _month_span(year, first)[0], _month_span(year, last)[1]
+
+
 _STRONG_RULES: tuple[_Rule, ...] = (
+    (_MONTH_RANGE_RE, _month_range_span),
     (_MID_YEAR_RE, _mid_year_span),
     (_BOUND_RE, _bound_span),
     (_TENS_AGO_RE, _tens_ago_span),
@@ -653,7 +668,21 @@ def read_filing_date(text: str, today: datetime.date) -> DateReading:
         weak: list[_Span] = []
         _apply_rules(rest, _WEAK_RULES, today, weak)
         spans = [s for s in (_clamp(span, today) for span in weak) if s is not None]
-    return DateReading(periods=_periods_of(spans), unknown=unknown)
+    return DateReading(periods=_periods_of(_narrowest(spans)), unknown=unknown)
+
+
+def _contains(outer: _Span, inner: _Span) -> bool:
+    """`outer` holds all of `inner` and more (None: open-ended)."""
+    (o_start, o_end), (i_start, i_end) = outer, inner
+    starts_before = o_start is None or (i_start is not None and o_start <= i_start)
+    ends_after = o_end is None or (i_end is not None and i_end <= o_end)
+    return starts_before and ends_after and outer != inner
+
+
+def _narrowest(spans: list[_Span]) -> list[_Span]:
+    """Spans that hold no other: 2010年上半年，大概3月 is March, the half year only led up to it.
+    Spans side by side (2009年或2011年) are alternatives and all stay."""
+    return [span for span in spans if not any(_contains(span, other) for other in spans)]
 
 
 # A clause that says when the filing was made: 前年备的案, filed in 2012 (not 网站去年停了).

@@ -359,6 +359,19 @@ def test_english_and_yearless_expressions(text: str, expected: tuple[str, ...]) 
     assert read_filing_date(text, TODAY).periods == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2010年三四月份备的", (BEFORE,)),
+        ("2017年1月或2月", (MIDDLE, AFTER)),
+        ("2016年11到12月", (MIDDLE,)),
+        ("2009年或者2011年", (BEFORE, MIDDLE)),
+    ],
+)
+def test_month_ranges_and_narrower_dates(text: str, expected: tuple[str, ...]) -> None:
+    assert read_filing_date(text, TODAY).periods == expected
+
+
 def test_english_not_remembering() -> None:
     assert read_filing_date("I don't remember", TODAY).unknown
 
@@ -378,6 +391,10 @@ def test_english_not_remembering() -> None:
         # a word before the month: the year goes next to the month, not before the word
         ("大概九月份吧", "2017年", ("after_2017_01_31",)),
         ("应该是5月", "2010年", ("before_2010_06_01",)),
+        # two months side by side are a range; a narrower date inside a wider one is the date
+        ("上半年，大概三四月份", "2010年", (BEFORE,)),
+        ("一二月份吧", "2017年", (MIDDLE, AFTER)),
+        ("五六月", "2010年", (BEFORE, MIDDLE)),
     ],
 )
 def test_a_partial_date_completes_the_year_given_before(
