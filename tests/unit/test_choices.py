@@ -34,6 +34,20 @@ def test_notice_type_in_the_users_words(text: str, value: str | None) -> None:
 @pytest.mark.parametrize(
     ("text", "value"),
     [
+        ("通知上寫說我的備案資料填得不對", "filing_info_unqualified"),
+        ("主体信息写得不对，怎么改", "filing_info_unqualified"),
+        ("网站上的内容写得不对", "website_content_unqualified"),
+        ("收到核查通知，怎么修改备案信息", None),  # the question's words name no notice type
+    ],
+)
+def test_notice_type_said_with_the_question(text: str, value: str | None) -> None:
+    """Said with a question (which NLU takes for the form's own), only plain words count."""
+    assert choices.notice_type(text, requested=False) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
         ("部里的网站上还显示着我们的备案号", True),
         ("管局那边备案号还在", True),
         ("没被注销，还能搜到", True),
