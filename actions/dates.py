@@ -223,10 +223,22 @@ def _normalize(text: str, today: datetime.date) -> str:
     # ("2013年成立，同年备案"), or, with none named ("当年备案的", back then), say no year at
     # all: the form asks again.
     text = _SAME_YEAR_RE.sub("", text)
+    text = _NOT_YET_RE.sub(_months_before_the_one_named, text)
     return _YEARS_AGO_WITH_YI_RE.sub(r"\1年前", text)
 
 
 _MINGUO_RE = re.compile(r"民国\s*(\d{1,3})\s*年")
+_NOT_YET_RE = re.compile(r"(?:还)?(?:没到|没有到|不到|未到)(?P<m>\d{1,2})月份?(?![\d日号])")
+
+
+def _months_before_the_one_named(match: re.Match[str]) -> str:
+    """还没到6月 (it was not June yet) is January to May of the year meant: 1-5月."""
+    month = int(match.group("m"))
+    if not 2 <= month <= 12:
+        return match.group()
+    return "1月" if month == 2 else f"1-{month - 1}月"
+
+
 _SAME_YEAR_RE = re.compile(r"同年|当年|同一年|那一年|那年|当天|那天|那一天|同一天|当日")
 
 
@@ -568,6 +580,7 @@ _DATE_WORD_RE = re.compile(r"[年月日号天周]|星期|礼拜|\d{4}|\d[-/.]\d"
 # "3月15号", "15号": a month or day of no year named. jionlp puts them in this year; like a bare
 # "3月", they say no year, and the form asks again.
 _NO_YEAR_RE = re.compile(r"(?:\d{1,2}月份?)?(?:\d{1,2}[日号])?")
+_YEARLESS_MONTH_RANGE_RE = re.compile(r"(?<![\d./-])\d{1,2}-\d{1,2}月份?")
 
 
 def _parse_bound(value: str) -> datetime.date | None:
@@ -662,6 +675,8 @@ def read_filing_date(text: str, today: datetime.date) -> DateReading:
 
     spans: list[_Span] = []
     rest = _apply_rules(normalized, _STRONG_RULES, today, spans)
+    # what is left of 3-4月 names no year (jionlp would read 3-4 as March 4th this year)
+    rest = _YEARLESS_MONTH_RANGE_RE.sub(_MASK, rest)
     spans.extend(_within_the_year_named(_jionlp_spans(rest, today), rest))
     spans = [s for s in (_clamp(span, today) for span in spans) if s is not None]
     if not spans:

@@ -366,6 +366,9 @@ def test_english_and_yearless_expressions(text: str, expected: tuple[str, ...]) 
         ("2017年1月或2月", (MIDDLE, AFTER)),
         ("2016年11到12月", (MIDDLE,)),
         ("2009年或者2011年", (BEFORE, MIDDLE)),
+        # no year named: no period, the form asks (never March 4th of this year)
+        ("三四月份", ()),
+        ("还没到六月", ()),
     ],
 )
 def test_month_ranges_and_narrower_dates(text: str, expected: tuple[str, ...]) -> None:
@@ -395,6 +398,9 @@ def test_english_not_remembering() -> None:
         ("上半年，大概三四月份", "2010年", (BEFORE,)),
         ("一二月份吧", "2017年", (MIDDLE, AFTER)),
         ("五六月", "2010年", (BEFORE, MIDDLE)),
+        # "not June yet": January to May of the year given
+        ("五月份的时候，还没到六月", "2010年弄的", (BEFORE,)),
+        ("还没到2月", "2017年", (MIDDLE,)),
     ],
 )
 def test_a_partial_date_completes_the_year_given_before(
