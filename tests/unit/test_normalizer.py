@@ -51,6 +51,9 @@ def normalize() -> Normalizer:
         ("GXB显示BA正常", "工信部显示备案正常"),
         ("database backup", "database backup"),
         ("my beian ba number", "my beian 备案 number"),
+        ("wsm yao hc wo de 备案", "为什么 yao 核查 wo de 备案"),
+        ("ba mima wj le zm ban", "备案 mima 忘记 le 怎么 ban"),
+        ("qxjr le", "qxjr le"),  # not replaced: see data/nlu/dev8_classes.yml
         # written Cantonese (config.yml): the Mandarin words of the training data
         ("我咩都冇改過，點解要核查㗎？", "我啥都没改过，为何要核查啊？"),
         ("而家想睇下備案寫咗咩，點樣睇", "现在想看下备案写了啥，怎样看"),
