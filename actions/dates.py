@@ -344,7 +344,7 @@ def _english_to_chinese(text: str) -> str:
 # A year named: the earlier answer's year completes an answer without one (6月1号那天, 那年10月).
 _YEAR_NAMED_RE = re.compile(r"\d{4}|[今去前明]年|年[以之]?前|(?<!半)年了|年多")
 _DATE_PART_RE = re.compile(
-    r"(?:\d{1,2}\s*月?份?\s*(?:到|至|或者?|、|-|~|～|/)\s*)?\d{1,2}\s*[月日号]|上半年|下半年|年初|年底|年末|年中|年头|年尾|月初|月底|月末|月中"
+    r"(?:\d{1,2}\s*月?份?\s*(?:到|至|或者?|、|-|~|～|/)\s*)?\d{1,2}\s*(?:月(?:份?\s*\d{1,2}\s*[日号])?|[日号])|上半年|下半年|年初|年底|年末|年中|年头|年尾|月初|月底|月末|月中"
 )
 _PART_OF_YEAR_RE = re.compile(r"上半年|下半年|年初|年底|年末|年中|年头|年尾")
 _FOUR_DIGIT_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")

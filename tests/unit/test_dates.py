@@ -423,3 +423,17 @@ def test_a_partial_date_completes_the_year_given_before(
 )
 def test_only_a_yearless_date_part_after_one_year_is_completed(text: str, earlier: str | None) -> None:
     assert complete_date(text, earlier, TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "earlier", "completed"),
+    [
+        ("6月1号那天", "2010年", "2010年6月1号"),
+        ("大概九月份吧", "2017年", "大概2017年9月份吧"),
+        ("上半年，三四月份", "2010年", "2010年上半年,2010年3-4月份"),
+    ],
+)
+def test_the_year_goes_before_each_date_part_and_a_day_stays_with_its_month(
+    text: str, earlier: str, completed: str
+) -> None:
+    assert complete_date(text, earlier, TODAY) == completed
