@@ -43,7 +43,8 @@ NOTICE_TYPE_STRONG: Patterns = {
     "website_content_unqualified": (
         r"网站内容\S{0,2}不合格", r"内容不合格", r"内容违规", r"内容违法", r"内容不符",
         rf"内容{_STOP}{{0,8}}不(?:符|一致|匹配|对应)", r"内容(?:有|存在)(?:问题|违规)",
-        r"内容不(?:行|对|规范|合规|达标)", r"网站内容(?:的)?问题", r"内容(?:写|放|发)[得的]?(?:不对|有问题|违规|不合规)",
+        r"内容不(?:行|对|规范|合规|达标)", r"网站内容(?:的)?问题",
+        r"内容(?:写|放|发)[得的]?(?:不对|有问题|违规|不合规)",
         rf"(?:网站|站点|站|页面){_STOP}{{0,4}}(?:东西|内容){_STOP}{{0,8}}(?:对不上|不符|不一致|不匹配|不对应)",
         r"website\s+content", r"site\s+content",
         r"content\s+(?:is\s+|was\s+)?"
@@ -53,7 +54,8 @@ NOTICE_TYPE_STRONG: Patterns = {
         r"备案信息\S{0,2}不合格", r"信息不合格", r"资料不合格",
         r"(?:备案|主体|主办单位|负责人|联系人)(?:信息|资料)?(?:有误|不对|不准确|不真实|错误|错了|有问题|不正确|不一致|过期|变了|不合规|不合格)",
         r"信息(?:填)?错了?", r"填错", r"(?:信息|资料)(?:有误|不准确|不真实|不正确)",
-        rf"(?:信息|资料){_STOP}{{0,4}}(?:填|写|登记)[得的]?(?:不对|有误|不准确|不正确|错)", r"填[得的]?(?:不对|有误|不准确|不正确)",
+        rf"(?:信息|资料){_STOP}{{0,4}}(?:填|写|登记)[得的]?(?:不对|有误|不准确|不正确|错)",
+        r"填[得的]?(?:不对|有误|不准确|不正确)",
         r"filing\s+info(?:rmation)?\s+(?:is\s+|was\s+)?(?:unqualified|incorrect|wrong|invalid|inaccurate|outdated|not\s+(?:qualified|correct|accurate))",
         r"(?:unqualified|incorrect|wrong|invalid|inaccurate)\s+(?:filing\s+)?(?:info|information|details|data)",
     ),
