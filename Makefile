@@ -50,7 +50,7 @@ install: $(VENV)/.installed  ## create .venv with Python 3.10 and install the pi
 
 # Retrain only when the configuration, the domain or the data changed since the last model.
 $(MODEL): $(TRAINING_FILES) | $(VENV)/.installed
-	$(RASA) train --config config.yml --domain domain.yml --data data --out $(MODEL_DIR) \
+	$(BIN)/python -m assistant train --config config.yml --domain domain.yml --data data --out $(MODEL_DIR) \
 		--fixed-model-name icp-assistant
 	touch $@
 

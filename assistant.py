@@ -1,9 +1,9 @@
 """`python -m assistant <rasa arguments>`: Rasa's command line with the project's fixes switched on.
 
 The one place where the measured fixes of patches/ (and the SQL fast path of stores/sql.py) are
-switched on, under their one version gate (patches.RASA_VERSION): `make run`, `make shell` and
-every server the tests and benchmarks start (scripts/processes.py) go through here. Plain
-`rasa run` and `rasa shell` run the same project unpatched: the same answers, only slower
+switched on, under their one version gate (patches.RASA_VERSION): `make run`, `make shell`,
+`make train` and every server the tests and benchmarks start (scripts/processes.py) go through
+here. Plain `rasa run` and `rasa shell` run the same project unpatched: the same answers, only slower
 (tests/e2e/test_server_start.py compares the two).
 
 Serving (`run`, `shell`) also keeps TensorFlow, matplotlib, boto3 and pymongo out of the process

@@ -1,7 +1,7 @@
 """Small, measured fixes to Rasa 3.6 itself.
 
 Switched on at one explicit entry point, `python -m assistant` (assistant.py), which `make run`,
-`make shell` and every test and benchmark server use; importing the channels or the stores
+`make shell`, `make train` and every test and benchmark server use; importing the channels or the stores
 applies nothing. Each fix replaces a Rasa function whose code it was written against, so they
 apply to that Rasa release only (requirements.txt pins it; tests/unit/test_patches.py checks
 the two agree); the SQL tracker store's fast path (stores/sql.py) reads `applied()` too. On
@@ -14,6 +14,7 @@ RASA_VERSION = "3.6.21"
 
 NAMES = (
     "endpoint_json",
+    "entity_json",
     "event_types",
     "graph_runner",
     "remote_action",
@@ -53,6 +54,7 @@ def apply_all() -> bool:
         return False
     from patches import (
         endpoint_json,
+        entity_json,
         event_types,
         graph_runner,
         remote_action,
@@ -62,6 +64,7 @@ def apply_all() -> bool:
     )
 
     endpoint_json.apply()
+    entity_json.apply()
     event_types.apply()
     graph_runner.apply()
     remote_action.apply()

@@ -264,3 +264,61 @@ def test_the_entry_point_switches_them_on_before_rasa_runs() -> None:
     )
     assert f"assistant: Rasa {rasa.__version__}, fixes of patches/ applied" in done.stderr
     assert f"Rasa Version      :         {rasa.__version__}" in done.stdout
+
+
+ANNOTATIONS = [
+    '"entity": "miit_has_record", "value": "true"',
+    '"entity": "notice_type", "value": "filing_info_unqualified"',
+    '"entity": "city", "role": "to", "value": "Los Angeles"',
+    '"entity": "city", "group": "1"',
+]
+BROKEN_ANNOTATIONS = [
+    '"entity": "city", "value": ',  # not JSON
+    '"value": "no entity key"',  # JSON, not an entity
+    '"entity": 5',
+]
+
+
+def test_rasa_uses_the_patched_entity_validation() -> None:
+    from rasa.shared.nlu.training_data import entities_parser
+
+    from patches import entity_json
+
+    assert entities_parser.get_validated_dict is entity_json.get_validated_dict
+
+
+@pytest.mark.parametrize("json_str", ANNOTATIONS)
+def test_an_annotation_reads_as_rasa_reads_it_every_time_as_a_copy(json_str: str) -> None:
+    from patches import entity_json
+
+    theirs = entity_json._rasa_get_validated_dict(json_str)
+    first = entity_json.get_validated_dict(json_str)
+    first["value"] = "changed by a caller"
+    assert entity_json.get_validated_dict(json_str) == theirs
+
+
+@pytest.mark.parametrize("json_str", BROKEN_ANNOTATIONS)
+def test_a_broken_annotation_fails_as_rasa_fails_every_time(json_str: str) -> None:
+    from patches import entity_json
+
+    with pytest.raises(Exception) as theirs:
+        entity_json._rasa_get_validated_dict(json_str)
+    for _ in range(2):
+        with pytest.raises(type(theirs.value)) as ours:
+            entity_json.get_validated_dict(json_str)
+        assert str(ours.value) == str(theirs.value)
+
+
+def test_a_training_example_has_the_same_entities_with_the_patch() -> None:
+    from rasa.shared.nlu.training_data import entities_parser
+
+    from patches import entity_json
+
+    text = '网站被取消接入了，工信部[还能查到]{"entity": "miit_has_record", "value": "true"}，[2015年](filing_date)备的'
+    ours = entities_parser.find_entities_in_training_example(text)
+    entities_parser.get_validated_dict = entity_json._rasa_get_validated_dict
+    try:
+        theirs = entities_parser.find_entities_in_training_example(text)
+    finally:
+        entities_parser.get_validated_dict = entity_json.get_validated_dict
+    assert ours == theirs and len(ours) == 2
