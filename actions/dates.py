@@ -343,8 +343,11 @@ def _english_to_chinese(text: str) -> str:
 
 # A year named: the earlier answer's year completes an answer without one (6月1号那天, 那年10月).
 _YEAR_NAMED_RE = re.compile(r"\d{4}|[今去前明]年|年[以之]?前|(?<!半)年了|年多")
+# between the two months of a range: 3到4月, 1月或2月, 3-4月 (三四月 after _cn_number_to_arabic)
+_MONTH_RANGE_SEPARATOR = r"\s*(?:到|至|或者?|、|-|~|～|/)\s*"
 _DATE_PART_RE = re.compile(
-    r"(?:\d{1,2}\s*月?份?\s*(?:到|至|或者?|、|-|~|～|/)\s*)?\d{1,2}\s*(?:月(?:份?\s*\d{1,2}\s*[日号])?|[日号])|上半年|下半年|年初|年底|年末|年中|年头|年尾|月初|月底|月末|月中"
+    rf"(?:\d{{1,2}}\s*月?份?{_MONTH_RANGE_SEPARATOR})?\d{{1,2}}\s*(?:月(?:份?\s*\d{{1,2}}\s*[日号])?|[日号])"
+    r"|上半年|下半年|年初|年底|年末|年中|年头|年尾|月初|月底|月末|月中"
 )
 _PART_OF_YEAR_RE = re.compile(r"上半年|下半年|年初|年底|年末|年中|年头|年尾")
 _FOUR_DIGIT_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -518,7 +521,7 @@ def _mid_year_span(match: re.Match[str], today: datetime.date) -> _Span | None:
 # 2010年3-4月, 2017年1月或2月: jionlp reads only the first month, which hides that 2017年1到2月
 # spans two periods.
 _MONTH_RANGE_RE = re.compile(
-    r"(?<!\d)(?P<y>\d{4})年(?P<m1>\d{1,2})月?份?\s*(?:到|至|或者?|、|-|~|～|/)\s*(?P<m2>\d{1,2})月份?"
+    rf"(?<!\d)(?P<y>\d{{4}})年(?P<m1>\d{{1,2}})月?份?{_MONTH_RANGE_SEPARATOR}(?P<m2>\d{{1,2}})月份?"
 )
 
 
