@@ -119,6 +119,7 @@ def test_the_dev_set_and_the_tuned_conversations_name_real_answers() -> None:
         ev.DEV7_CONVERSATIONS,
         ev.BLIND4_CONVERSATIONS,
         ev.DEV8_CONVERSATIONS,
+        ev.BLIND5_CONVERSATIONS,
     ):
         assert {key for talk in conversations.load(path) for key in talk.expect} <= keys
     for path in ev.TUNED_FILES:
