@@ -37,6 +37,8 @@ def test_notice_type_in_the_users_words(text: str, value: str | None) -> None:
         ("通知上寫說我的備案資料填得不對", "filing_info_unqualified"),
         ("主体信息写得不对，怎么改", "filing_info_unqualified"),
         ("网站上的内容写得不对", "website_content_unqualified"),
+        ("通知上说备案信息那一栏不合格", "filing_info_unqualified"),
+        ("網站內容那部分不合格", "website_content_unqualified"),
         ("收到核查通知，怎么修改备案信息", None),  # the question's words name no notice type
     ],
 )
