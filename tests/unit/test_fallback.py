@@ -50,3 +50,33 @@ def test_pairs_are_expanded_and_checked() -> None:
     )
     with pytest.raises(InvalidConfigException):
         harmful_pairs([["faq_unknown_filing"]], FAQ)
+
+
+def classify_alone(name: str, confidence: float, thresholds: dict[str, float]) -> str:
+    component = HarmAwareFallbackClassifier(
+        {
+            **HarmAwareFallbackClassifier.get_default_config(),
+            "threshold": 0.3,
+            "intent_thresholds": thresholds,
+        }
+    )
+    ranking = [{"name": name, "confidence": confidence}, {"name": "goodbye", "confidence": 1 - confidence}]
+    message = Message(data={"text": "x", "intent": dict(ranking[0]), "intent_ranking": ranking})
+    component.process([message])
+    return message.get("intent")["name"]
+
+
+def test_an_irreversible_answer_needs_its_own_confidence_whatever_comes_second() -> None:
+    thresholds = {"faq_unknown_filing": 0.8}
+    assert classify_alone("faq_unknown_filing", 0.75, thresholds) == "nlu_fallback"
+    assert classify_alone("faq_unknown_filing", 0.85, thresholds) == "faq_unknown_filing"
+    assert classify_alone("faq_view_filing", 0.75, thresholds) == "faq_view_filing"
+    assert classify_alone("faq_view_filing", 0.25, thresholds) == "nlu_fallback"  # Rasa's own threshold
+
+
+@pytest.mark.parametrize("thresholds", [["faq_unknown_filing"], {"faq_unknown_filing": 1.5}, {"x": "high"}])
+def test_intent_thresholds_are_checked(thresholds: object) -> None:
+    with pytest.raises(InvalidConfigException):
+        HarmAwareFallbackClassifier(
+            {**HarmAwareFallbackClassifier.get_default_config(), "intent_thresholds": thresholds}
+        )
