@@ -56,6 +56,7 @@ NOTICE_TYPE_STRONG: Patterns = {
         r"信息(?:填)?错了?", r"填错", r"(?:信息|资料)(?:有误|不准确|不真实|不正确)",
         rf"(?:信息|资料){_STOP}{{0,4}}(?:填|写|登记)[得的]?(?:不对|有误|不准确|不正确|错)",
         r"填[得的]?(?:不对|有误|不准确|不正确)",
+        rf"填[写得的]*(?:信息|资料){_STOP}{{0,2}}(?:有误|不对|有问题|不准确|不正确|错)",
         r"filing\s+info(?:rmation)?\s+(?:is\s+|was\s+)?(?:unqualified|incorrect|wrong|invalid|inaccurate|outdated|not\s+(?:qualified|correct|accurate))",
         r"(?:unqualified|incorrect|wrong|invalid|inaccurate)\s+(?:filing\s+)?(?:info|information|details|data)",
     ),
@@ -164,6 +165,11 @@ MIIT_RESULT_UNASKED: Patterns = {
     "no_record": (
         rf"(?:用|按|拿|以)?{_ENTITY}(?:名称|名)?{_STOP}{{0,12}}(?:也|都)?"
         r"(?:查不到|搜不到|查无|什么都没|啥都没|没有任何|一条都没有|什么也没|(?:没有|无)(?:任何)?(?:备案|记录|结果))",
+        # 按主办单位名称查询，结果什么都没有: the query by name, then its result after a comma
+        # (a gap that names no website or 主体, whose absence would be another result).
+        rf"(?:用|按|拿|以){_ENTITY}(?:名称|名|全称)?(?:查询|查|搜索|搜)(?:了|过|了一下|一下)?[，,]\s*"
+        r"(?:结果|查询结果)?(?:也|都)?"
+        r"(?:查不到|搜不到|查无|什么都没|啥都没|什么也没|啥也没|没有任何|一条都没有|(?:没有|无)(?:任何)?(?:备案|记录|结果))",
         rf"{_ENTITY}.{{0,30}}(?:nothing|no\s+(?:record|result|filing)s?|not\s+found)",
     ),
 }  # fmt: skip

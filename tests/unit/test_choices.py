@@ -38,6 +38,7 @@ def test_notice_type_in_the_users_words(text: str, value: str | None) -> None:
         ("主体信息写得不对，怎么改", "filing_info_unqualified"),
         ("网站上的内容写得不对", "website_content_unqualified"),
         ("通知上说备案信息那一栏不合格", "filing_info_unqualified"),
+        ("邮件说我们填写的资料有问题", "filing_info_unqualified"),
         ("網站內容那部分不合格", "website_content_unqualified"),
         ("收到核查通知，怎么修改备案信息", None),  # the question's words name no notice type
     ],
@@ -134,3 +135,17 @@ def test_english_period_choices() -> None:
     offered = ["before_2010_06_01", "2010_06_01_to_2017_01_31"]
     assert choices.pick_period("the later one, after", offered) == "2010_06_01_to_2017_01_31"
     assert choices.pick_period("before", offered) == "before_2010_06_01"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("按主办单位名称查询，结果什么都没有", "no_record"),
+        ("用公司名查了一下，结果查不到", "no_record"),
+        ("用公司名查，主体还在，网站什么都没有", None),  # a 主体 after the comma: not "nothing"
+        ("按单位名称搜，结果只有主体没有网站", "entity_without_website"),
+    ],
+)
+def test_a_query_by_name_then_its_result_after_a_comma_is_read_unasked(text: str, value: str | None) -> None:
+    """Said with the question again (NLU takes 按主办单位名称查询 for Q6), only such words count."""
+    assert choices.miit_result(text, requested=False) == value
