@@ -65,15 +65,16 @@ def _typed_answer(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker)
 def _validated_choice(
     slot: str,
     value: Any,
-    read: Callable[[Any], Any],
+    read: Callable[..., Any],
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
 ) -> SlotValues:
     """Normalises an entity's value (NLU may return the user's raw words, 什么都没查到).
 
-    If the value means nothing and the form had asked for this slot, the whole message is
-    read instead. When the entity and the words disagree (NLU tagged 还能查到 in 已经不能查到了),
-    nothing is guessed: the user is asked to choose.
+    If the value means nothing (不合格 tagged in 备案信息存在不合格项), the whole message is read
+    instead: all of it when the form had asked for this slot, its plain words otherwise. When the
+    entity and the words disagree (NLU tagged 还能查到 in 已经不能查到了), nothing is guessed: the
+    user is asked to choose.
     """
     if value is None:
         return {slot: None}
@@ -84,6 +85,8 @@ def _validated_choice(
             choice = typed if choice is None else None
         if choice is None:
             say(dispatcher, prompt_for(tracker, "please_choose"))
+    elif choice is None:
+        choice = read(latest_text(tracker), requested=False)
     return {slot: choice}
 
 

@@ -702,3 +702,17 @@ def test_the_same_question_said_while_its_date_is_asked_is_read_as_the_answer() 
         requested_slot="filing_date",
     )
     assert slots["filing_period"] == "2010_06_01_to_2017_01_31"
+
+
+def test_a_tagged_word_that_names_no_notice_type_leaves_the_opening_to_be_read() -> None:
+    # NLU tagged 不合格 alone in a pasted notice; its plain words name the type.
+    slots, messages = form(
+        "【阿里云】经核查您的备案信息存在不合格项，请登录备案系统完成整改。收到这个，怎么改？",
+        intent="faq_modify_filing",
+        entities=[entity("notice_type", "不合格")],
+        faq_question="faq_modify_filing",
+        notice_type="不合格",
+        this_turn={"notice_type": "不合格"},
+    )
+    assert slots["notice_type"] == "filing_info_unqualified"
+    assert all(message.get("knowledge") != "please_choose" for message in messages)
