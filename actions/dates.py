@@ -532,8 +532,19 @@ def _month_range_span(match: re.Match[str], today: datetime.date) -> _Span | Non
     return _month_span(year, first)[0], _month_span(year, last)[1]
 
 
+# 零几年 / 九几年 / 一几年 (0几年 once numerals are digits): a decade, the 2000s, 1990s, 2010s.
+_DECADE_RE = re.compile(r"(?<![\d.])([019])几年(?!多?[以之]?前|了)")
+_DECADE_START = {"0": 2000, "9": 1990, "1": 2010}
+
+
+def _decade_span(match: re.Match[str], today: datetime.date) -> _Span | None:
+    first = _DECADE_START[match.group(1)]
+    return _year_span(first, first + 9)
+
+
 _STRONG_RULES: tuple[_Rule, ...] = (
     (_MONTH_RANGE_RE, _month_range_span),
+    (_DECADE_RE, _decade_span),
     (_MID_YEAR_RE, _mid_year_span),
     (_BOUND_RE, _bound_span),
     (_TENS_AGO_RE, _tens_ago_span),
@@ -551,6 +562,11 @@ _WEAK_RULES: tuple[_Rule, ...] = (
     (_LAST_YEARS_RE, _last_years_span),
     (_RECENTLY_RE, lambda m, today: (today - datetime.timedelta(days=180), today)),
     (_JUST_NOW_RE, lambda m, today: (today - datetime.timedelta(days=30), today)),
+)
+
+# A time limit (15日内, 三个工作日之内, 2周内, 30天以内): how long the user has, never when they filed.
+_DEADLINE_RE = re.compile(
+    r"(?<![\d月])(?:\d{1,3}|[一二两三四五六七八九十]{1,3})\s*个?(?:日|天|工作日|周|星期|礼拜|小时|个月)(?:之|以)?内"
 )
 
 # Separator put where a rule matched, so later rules and jionlp skip that text.
@@ -676,6 +692,8 @@ def read_filing_date(text: str, today: datetime.date) -> DateReading:
         # 上半年 / 年底 of no year named: jionlp puts them in this year; they say no year.
         normalized = _PART_OF_YEAR_RE.sub("", normalized)
 
+    # 请于15日内完成整改 (a pasted notice's deadline) is no filing date; jionlp reads it as today.
+    normalized = _DEADLINE_RE.sub(_MASK, normalized)
     spans: list[_Span] = []
     rest = _apply_rules(normalized, _STRONG_RULES, today, spans)
     # what is left of 3-4月 names no year (jionlp would read 3-4 as March 4th this year)

@@ -375,6 +375,28 @@ def test_month_ranges_and_narrower_dates(text: str, expected: tuple[str, ...]) -
     assert read_filing_date(text, TODAY).periods == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("零几年的事了", (BEFORE,)),
+        ("〇几年弄的，哪年忘了", (BEFORE,)),
+        ("九几年就有这个网站", (BEFORE,)),
+        ("一几年", (BEFORE, MIDDLE, AFTER)),  # the 2010s span all three: the form asks
+        ("十几年前", (BEFORE, MIDDLE)),  # not a decade: ten-odd years ago
+    ],
+)
+def test_a_decade_said_as_zero_something(text: str, expected: tuple[str, ...]) -> None:
+    assert read_filing_date(text, TODAY).periods == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["【阿里云】经核查您的备案信息存在不合格项，请于15日内完成整改", "三个工作日之内要改好", "两周以内"],
+)
+def test_a_deadline_is_not_a_filing_date(text: str) -> None:
+    assert read_filing_date(text, TODAY).periods == ()
+
+
 def test_english_not_remembering() -> None:
     assert read_filing_date("I don't remember", TODAY).unknown
 
