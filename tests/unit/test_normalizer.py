@@ -46,6 +46,7 @@ def normalize() -> Normalizer:
         ("工信布查不到", "工信部查不到"),
         ("公信部还有记录", "工信部还有记录"),
         ("取消介入了", "取消接入了"),
+        ("網站被註銷接入了", "网站被取消接入了"),
         # Latin abbreviations, as words of their own only (config.yml)
         ("ba被取消接入了 gxb还能查到", "备案被取消接入了 工信部还能查到"),
         ("GXB显示BA正常", "工信部显示备案正常"),
