@@ -11,7 +11,7 @@ from components.fallback import HarmAwareFallbackClassifier, harmful_pairs
 FAQ = ["faq_view_filing", "faq_unknown_filing", "faq_access_cancelled_miit_has_record"]
 
 
-def classify(first: tuple[str, float], second: tuple[str, float]) -> str:
+def classify(first: tuple[str, float], second: tuple[str, float], **config: object) -> str:
     component = HarmAwareFallbackClassifier(
         {
             **HarmAwareFallbackClassifier.get_default_config(),
@@ -20,6 +20,7 @@ def classify(first: tuple[str, float], second: tuple[str, float]) -> str:
             "harmful_ambiguity_threshold": 0.2,
             "harmful_pairs": [["faq_unknown_filing", "*"]],
             "faq_intents": FAQ,
+            **config,
         }
     )
     ranking = [{"name": name, "confidence": confidence} for name, confidence in (first, second)]
@@ -53,17 +54,8 @@ def test_pairs_are_expanded_and_checked() -> None:
 
 
 def classify_alone(name: str, confidence: float, thresholds: dict[str, float]) -> str:
-    component = HarmAwareFallbackClassifier(
-        {
-            **HarmAwareFallbackClassifier.get_default_config(),
-            "threshold": 0.3,
-            "intent_thresholds": thresholds,
-        }
-    )
-    ranking = [{"name": name, "confidence": confidence}, {"name": "goodbye", "confidence": 1 - confidence}]
-    message = Message(data={"text": "x", "intent": dict(ranking[0]), "intent_ranking": ranking})
-    component.process([message])
-    return message.get("intent")["name"]
+    """With a runner-up (goodbye) that forms no harmful pair and is far behind."""
+    return classify((name, confidence), ("goodbye", 1 - confidence), intent_thresholds=thresholds)
 
 
 def test_an_irreversible_answer_needs_its_own_confidence_whatever_comes_second() -> None:
