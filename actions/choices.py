@@ -148,6 +148,12 @@ MIIT_RESULT_STRONG: Patterns = {
 }  # fmt: skip
 
 
+# What a query found when it found nothing (查不到, 什么都没, 没有任何记录 ...).
+_NOTHING_FOUND = (
+    r"(?:查不到|搜不到|查无|什么都没|啥都没|没有任何|一条都没有|什么也没"
+    r"|(?:没有|无)(?:任何)?(?:备案|记录|结果))"
+)
+
 # Said in a message that starts a question: the query result with the 主办单位 named.
 MIIT_RESULT_UNASKED: Patterns = {
     "entity_without_website": (
@@ -163,13 +169,11 @@ MIIT_RESULT_UNASKED: Patterns = {
         rf"{_ENTITY}.{{0,40}}(?:other|another|more)\s+(?:\w+\s+)?{_SITE}",
     ),
     "no_record": (
-        rf"(?:用|按|拿|以)?{_ENTITY}(?:名称|名)?{_STOP}{{0,12}}(?:也|都)?"
-        r"(?:查不到|搜不到|查无|什么都没|啥都没|没有任何|一条都没有|什么也没|(?:没有|无)(?:任何)?(?:备案|记录|结果))",
+        rf"(?:用|按|拿|以)?{_ENTITY}(?:名称|名)?{_STOP}{{0,12}}(?:也|都)?{_NOTHING_FOUND}",
         # 按主办单位名称查询，结果什么都没有: the query by name, then its result after a comma
         # (a gap that names no website or 主体, whose absence would be another result).
         rf"(?:用|按|拿|以){_ENTITY}(?:名称|名|全称)?(?:查询|查|搜索|搜)(?:了|过|了一下|一下)?[，,]\s*"
-        r"(?:结果|查询结果)?(?:也|都)?"
-        r"(?:查不到|搜不到|查无|什么都没|啥都没|什么也没|啥也没|没有任何|一条都没有|(?:没有|无)(?:任何)?(?:备案|记录|结果))",
+        rf"(?:结果|查询结果)?(?:也|都)?(?:{_NOTHING_FOUND}|啥也没)",
         rf"{_ENTITY}.{{0,30}}(?:nothing|no\s+(?:record|result|filing)s?|not\s+found)",
     ),
 }  # fmt: skip
