@@ -533,8 +533,8 @@ def _month_range_span(match: re.Match[str], today: datetime.date) -> _Span | Non
 
 
 # 零几年 / 九几年 / 一几年 (0几年 once numerals are digits): a decade, the 2000s, 1990s, 2010s.
-_DECADE_RE = re.compile(r"(?<![\d.])([019])几年(?!多?[以之]?前|了)")
 _DECADE_START = {"0": 2000, "9": 1990, "1": 2010}
+_DECADE_RE = re.compile(rf"(?<![\d.])([{''.join(_DECADE_START)}])几年(?!多?[以之]?前|了)")
 
 
 def _decade_span(match: re.Match[str], today: datetime.date) -> _Span | None:
