@@ -3,6 +3,10 @@
 #                      regression on data/nlu and prints them side by side; writes reports/
 #   make evaluate EVALUATE_ARGS=--rasa-default-seeds=2,3,4,5
 #                      also Rasa's default pipeline with other random seeds: how much it varies
+#   make evaluate EVALUATE_ARGS=--reuse-rasa-default
+#                      keeps Rasa's default pipeline's predictions from an earlier run whose
+#                      config, Rasa, data/nlu and messages were the same (an hour of training
+#                      saved when only the project's code changed); says so, and its time is that run's
 #   make test-heldout  the issue's bars as a test, on the model of `make train` (part of `make test`)
 .PHONY: evaluate test-heldout
 

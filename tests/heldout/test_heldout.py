@@ -9,6 +9,7 @@ pipeline's predictions are reused from reports/cache/ while nothing they depend 
 
 from __future__ import annotations
 
+import json
 import os
 from collections import Counter
 from pathlib import Path
@@ -159,6 +160,30 @@ def test_the_date_table_is_big_enough_and_new() -> None:
     assert {case.period for case in cases} <= {*PERIODS, "ask"}
     unit_table = (ROOT / "tests" / "unit" / "test_dates.py").read_text(encoding="utf-8")
     assert [case.text for case in cases if f'"{case.text}"' in unit_table] == []
+
+
+def test_kept_baseline_predictions_are_reused_only_under_their_fingerprint(tmp_path: Path) -> None:
+    """--reuse-rasa-default saves an hour of training; it must never hand back another run's answers."""
+    texts = ["你好", "备案在哪看"]
+    config = ev.rasa_default_config(ev.RASA_DEFAULT_SEED)
+    kept = {
+        "train_seconds": 1234.0,
+        "parses": [
+            {"intent": {"name": name}, "intent_ranking": [{"name": name, "confidence": 0.9}]}
+            for name in ("greet", "faq_view_filing")
+        ],
+    }
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    path = cache / f"rasa-default-{ev._rasa_default_fingerprint(config, texts)}.json"
+    path.write_text(json.dumps(kept), encoding="utf-8")
+
+    reused = ev.rasa_default(texts, tmp_path, cache, reuse=True)
+    assert reused.intents == ["greet", "faq_view_filing"]
+    assert reused.train_seconds == 1234.0
+    assert reused.extra["kept_from"] == path
+    # Other messages have another fingerprint: nothing kept applies to them.
+    assert ev._rasa_default_fingerprint(config, [*texts, "再见"]) not in path.name
 
 
 def test_the_rasa_default_baseline_is_rasas_default_with_jieba_and_a_fixed_seed() -> None:
