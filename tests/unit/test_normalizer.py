@@ -62,6 +62,9 @@ def normalize() -> Normalizer:
         ("要點搞", "要咋弄"),
         ("你係咪機械人", "你是否机器人"),
         ("唔係喎", "不是啊"),
+        ("接入取消咗好耐", "接入取消了很久"),
+        # internet slang
+        ("木有😂", "没有😂"),
         # a system (系统) is not Cantonese 係
         ("備案系統", "备案系统"),
         # already simplified and half-width: unchanged
