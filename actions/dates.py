@@ -204,6 +204,20 @@ def _expand_two_digit_year(match: re.Match[str], today: datetime.date) -> str:
     return str(year)
 
 
+# Two digits and nothing else (17, 大概09吧): the whole answer to "when was it filed?", a year of
+# this century up to this one. 88 (bye-bye) or 45 is no such year and is left alone.
+_BARE_TWO_DIGITS_RE = re.compile(
+    r"^(?P<before>\s*(?:大概|大约|好像是?|应该是?|差不多|约|是)?\s*)(?P<yy>\d{2})"
+    r"(?P<after>\s*(?:吧|左右|的样子|那会儿?|那时候?)?[\s?？。.!！~～]*)$"
+)
+
+
+def _bare_year(match: re.Match[str], today: datetime.date) -> str:
+    if int(match.group("yy")) > today.year % 100:
+        return match.group()
+    return f"{match.group('before')}{match.group('yy')}年{match.group('after')}"
+
+
 # jionlp reads "3年以前" as "3 or more years ago" (-inf .. 2023) while "3年前" is
 # the calendar year 2023; the FAQ reads both as the calendar year.
 _YEARS_AGO_WITH_YI_RE = re.compile(r"(?<![\d.])(\d{1,2})年[以之]前(?!后)")
@@ -218,6 +232,7 @@ def _normalize(text: str, today: datetime.date) -> str:
     text = _CN_NUMBER_RE.sub(_cn_number_to_arabic, text)
     # Taiwan's calendar: 民國105年 is 2016
     text = _MINGUO_RE.sub(lambda m: f"{int(m.group(1)) + 1911}年", text)
+    text = _BARE_TWO_DIGITS_RE.sub(lambda m: _bare_year(m, today), text)
     text = _TWO_DIGIT_YEAR_RE.sub(lambda m: _expand_two_digit_year(m, today), text)
     # jionlp reads 同年/当年 (and 当天/那天) as this year or today. They repeat the year named
     # ("2013年成立，同年备案"), or, with none named ("当年备案的", back then), say no year at

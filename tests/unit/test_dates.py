@@ -390,6 +390,27 @@ def test_a_decade_said_as_zero_something(text: str, expected: tuple[str, ...]) -
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("17", (MIDDLE, AFTER)),  # 2017: the form asks which part of it
+        ("大概09吧", (BEFORE,)),
+        ("16?", (MIDDLE,)),
+        ("26", (AFTER,)),
+        ("88", ()),  # bye-bye, not 1988 nor 2088
+        ("27", ()),  # no year of this century yet
+        ("17号", ()),  # a day
+        ("备案号17", ()),  # not the whole answer
+    ],
+)
+def test_two_bare_digits_are_the_year_answered(text: str, expected: tuple[str, ...]) -> None:
+    assert read_filing_date(text, TODAY).periods == expected
+
+
+def test_a_month_after_two_bare_digits_completes_that_year() -> None:
+    assert complete_date("10月", "17", TODAY) == "2017年10月"
+
+
+@pytest.mark.parametrize(
     "text",
     ["【阿里云】经核查您的备案信息存在不合格项，请于15日内完成整改", "三个工作日之内要改好", "两周以内"],
 )
