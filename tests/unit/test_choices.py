@@ -19,6 +19,7 @@ from actions import choices
         ("主体信息填错了", "filing_info_unqualified"),
         ("是那个备案不合规的通知", "filing_info_unqualified"),
         ("是说网站上放的东西跟备案对不上", "website_content_unqualified"),
+        ("说是站点上放的东西不对劲", "website_content_unqualified"),
         ("信息那块不合格，不是网站内容", "filing_info_unqualified"),
         ("不是信息的问题，是内容不合格", "website_content_unqualified"),
         ("our filing information is incorrect", "filing_info_unqualified"),
@@ -40,6 +41,7 @@ def test_notice_type_in_the_users_words(text: str, value: str | None) -> None:
         ("通知上说备案信息那一栏不合格", "filing_info_unqualified"),
         ("邮件说我们填写的资料有问题", "filing_info_unqualified"),
         ("網站內容那部分不合格", "website_content_unqualified"),
+        ("邮件写着备案的资料本身有误，不是网站内容", "filing_info_unqualified"),
         ("收到核查通知，怎么修改备案信息", None),  # the question's words name no notice type
     ],
 )
@@ -113,6 +115,9 @@ def test_another_website_under_the_company_is_the_query_result_with_other_websit
         ("our other two sites are still filed under the company", "entity_with_other_websites"),
         ("单位名称搜不到任何东西", "no_record"),
         ("什么都没查到", "no_record"),
+        ("用单位名称检索，未返回任何结果", "no_record"),
+        ("主体在，网站未查到任何记录", "entity_without_website"),  # not "nothing found"
+        ("主体还在，名下另有三个网站", "entity_with_other_websites"),
         ("nothing found", "no_record"),
         ("查了", None),
     ],
@@ -142,8 +147,15 @@ def test_english_period_choices() -> None:
     [
         ("按主办单位名称查询，结果什么都没有", "no_record"),
         ("用公司名查了一下，结果查不到", "no_record"),
-        ("用公司名查，主体还在，网站什么都没有", None),  # a 主体 after the comma: not "nothing"
+        # a 主体 found after the comma: not "nothing", but the 主体 without a website
+        ("用公司名查，主体还在，网站什么都没有", "entity_without_website"),
         ("按单位名称搜，结果只有主体没有网站", "entity_without_website"),
+        ("用公司名称检索，无任何备案", "no_record"),
+        ("按单位名称查询，结果为无备案信息", "no_record"),
+        ("按公司名查询：主体存在，名下另有两个网站", "entity_with_other_websites"),
+        ("用公司名查，主体在，网站未查到任何记录", None),
+        ("用单位名称查，公司信息在，但下面一个网站也没挂", "entity_without_website"),
+        ("用公司名查，主体在，下面还有别的两个网站", "entity_with_other_websites"),
     ],
 )
 def test_a_query_by_name_then_its_result_after_a_comma_is_read_unasked(text: str, value: str | None) -> None:
