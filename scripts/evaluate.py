@@ -58,7 +58,7 @@ import unicodedata
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -312,7 +312,8 @@ class Predictions:
     intents: list[str]
     confidences: list[float]  # of the best intent before any fallback
     train_seconds: float | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # one item per text, like intents
+    kept_from: Path | None = None  # the cache file, when an earlier run's predictions were reused
 
 
 @contextlib.contextmanager
@@ -454,9 +455,7 @@ def rasa_default(
     cache = cache_dir / f"rasa-default-{_rasa_default_fingerprint(text, texts)}.json" if cache_dir else None
     if reuse and cache is not None and cache.exists():
         kept = json.loads(cache.read_text(encoding="utf-8"))
-        predictions = rasa_predictions(name, kept["parses"], kept["train_seconds"])
-        predictions.extra["kept_from"] = cache
-        return predictions
+        return replace(rasa_predictions(name, kept["parses"], kept["train_seconds"]), kept_from=cache)
     config = work_dir / f"{name}.yml"
     config.write_text(text, encoding="utf-8")
     parses, seconds = in_fresh_process(_train_and_parse, config, work_dir, name, list(texts))
@@ -500,12 +499,11 @@ def split(predictions: Predictions, first: int) -> tuple[Predictions, Prediction
     """The predictions of the first ``first`` texts, and those of the rest."""
 
     def part(chosen: slice) -> Predictions:
-        return Predictions(
-            predictions.name,
-            predictions.intents[chosen],
-            predictions.confidences[chosen],
-            predictions.train_seconds,
-            {key: value[chosen] for key, value in predictions.extra.items()},
+        return replace(
+            predictions,
+            intents=predictions.intents[chosen],
+            confidences=predictions.confidences[chosen],
+            extra={key: value[chosen] for key, value in predictions.extra.items()},
         )
 
     return part(slice(None, first)), part(slice(first, None))
@@ -809,9 +807,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             # Trained here unless --reuse-rasa-default finds predictions kept under the same
             # fingerprint (tests/heldout always reuses them while nothing they depend on changes).
             baseline = rasa_default(both, out, BASELINE_CACHE, reuse=args.reuse_rasa_default)
-            if "kept_from" in baseline.extra:
+            if baseline.kept_from is not None:
                 print(
-                    f"  kept from {baseline.extra['kept_from'].relative_to(ROOT)}: the same config, Rasa, "
+                    f"  kept from {baseline.kept_from.relative_to(ROOT)}: the same config, Rasa, "
                     f"data/nlu and messages; trained there in {baseline.train_seconds:.0f} s",
                     flush=True,
                 )
