@@ -533,6 +533,26 @@ def _mid_year_span(match: re.Match[str], today: datetime.date) -> _Span | None:
     return datetime.date(year, 5, 1), datetime.date(year, 8, 31)
 
 
+# 还没到2010年年中 / 2010年年中以前: the first half of the year, which holds a month named beside
+# it (4月份，还没到年中 is April); 过了年中 / 年中以后, the second half.
+_BEFORE_MID_YEAR_RE = re.compile(
+    r"(?:还|尚)?(?:没有?|未|不)(?:到|过)(?P<y1>\d{4})年(?:的)?年中|(?<!\d)(?P<y2>\d{4})年(?:的)?年中(?:以前|之前|前)"
+)
+_AFTER_MID_YEAR_RE = re.compile(
+    r"(?:已经?)?过了?(?P<y1>\d{4})年(?:的)?年中|(?<!\d)(?P<y2>\d{4})年(?:的)?年中(?:以后|之后|后)"
+)
+
+
+def _half_year_span(first: bool) -> Callable[[re.Match[str], datetime.date], _Span | None]:
+    def span(match: re.Match[str], today: datetime.date) -> _Span | None:
+        year = int(match.group("y1") or match.group("y2"))
+        if first:
+            return datetime.date(year, 1, 1), datetime.date(year, 6, 30)
+        return datetime.date(year, 7, 1), datetime.date(year, 12, 31)
+
+    return span
+
+
 # 2010年3-4月, 2017年1月或2月: jionlp reads only the first month, which hides that 2017年1到2月
 # spans two periods.
 _MONTH_RANGE_RE = re.compile(
@@ -560,6 +580,8 @@ def _decade_span(match: re.Match[str], today: datetime.date) -> _Span | None:
 _STRONG_RULES: tuple[_Rule, ...] = (
     (_MONTH_RANGE_RE, _month_range_span),
     (_DECADE_RE, _decade_span),
+    (_BEFORE_MID_YEAR_RE, _half_year_span(first=True)),
+    (_AFTER_MID_YEAR_RE, _half_year_span(first=False)),
     (_MID_YEAR_RE, _mid_year_span),
     (_BOUND_RE, _bound_span),
     (_TENS_AGO_RE, _tens_ago_span),

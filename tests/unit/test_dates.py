@@ -444,6 +444,10 @@ def test_english_not_remembering() -> None:
         # "not June yet": January to May of the year given
         ("五月份的时候，还没到六月", "2010年弄的", (BEFORE,)),
         ("还没到2月", "2017年", (MIDDLE,)),
+        # "not mid-year yet" is the first half, which holds the month named beside it
+        ("4月份，还没到年中", "2010年", (BEFORE,)),
+        ("过了年中，八月", "2010年", (MIDDLE,)),
+        ("年中以前", "2017年", (MIDDLE, AFTER)),
     ],
 )
 def test_a_partial_date_completes_the_year_given_before(
