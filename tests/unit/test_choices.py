@@ -23,6 +23,8 @@ from actions import choices
         ("信息那块不合格，不是网站内容", "filing_info_unqualified"),
         ("不是信息的问题，是内容不合格", "website_content_unqualified"),
         ("our filing information is incorrect", "filing_info_unqualified"),
+        ("备案信息那个，not 内容", "filing_info_unqualified"),  # the type it is not, in English
+        ("not the filing info, the content", "website_content_unqualified"),
         ("内容", "website_content_unqualified"),  # as the answer to the question asked
         ("不知道", None),
         ("内容和信息都有问题", None),  # both: ask again
@@ -41,6 +43,7 @@ def test_notice_type_in_the_users_words(text: str, value: str | None) -> None:
         ("通知上说备案信息那一栏不合格", "filing_info_unqualified"),
         ("邮件说我们填写的资料有问题", "filing_info_unqualified"),
         ("網站內容那部分不合格", "website_content_unqualified"),
+        ("通知所述为备案信息方面存在问题", "filing_info_unqualified"),
         ("邮件写着备案的资料本身有误，不是网站内容", "filing_info_unqualified"),
         ("收到核查通知，怎么修改备案信息", None),  # the question's words name no notice type
     ],
@@ -62,6 +65,8 @@ def test_notice_type_said_with_the_question(text: str, value: str | None) -> Non
         ("工信布冇咗", False),
         ("the ministry site still shows our record", True),
         ("有", True),
+        ("管局那边还能查着", True),  # northern 查着 for 查到
+        ("查不着了", False),
         ("被清掉了", False),
         ("不能查到了", False),
         ("通管局网站显示未备案", False),
