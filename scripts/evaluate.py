@@ -1044,8 +1044,8 @@ def play_conversations(model: Path, blind: bool = True) -> dict[str, Any]:
             f"{result['pass_rate']:>9.3f}  {result['harmful']:>7}  {result['clarified']:>9}"
         )
     # the blind ones are not printed: reading them would tune on them
-    for name in ("tuned", "dev", "blind2", "dev3", "dev5", "dev6", "dev7", "blind4", "dev8"):
-        for outcome in report.get(name, {}).get("outcomes", []):
+    for name in (name for name in report if name not in (EARLIER_BLIND_SET, "blind")):
+        for outcome in report[name]["outcomes"]:
             if not outcome["passed"]:
                 failure = outcome["failure"] or outcome["answer"]
                 print(f"  {name} conversation failed: {outcome['name']}: {failure}")
