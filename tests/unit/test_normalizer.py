@@ -65,6 +65,7 @@ def normalize() -> Normalizer:
         ("接入取消咗好耐", "接入取消了很久"),
         # internet slang
         ("木有😂", "没有😂"),
+        ("蟹蟹你", "谢谢你"),
         # a system (系统) is not Cantonese 係
         ("備案系統", "备案系统"),
         # already simplified and half-width: unchanged
