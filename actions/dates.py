@@ -229,6 +229,7 @@ def _normalize(text: str, today: datetime.date) -> str:
     if not _CJK_RE.search(text):
         text = _english_to_chinese(text)
     text = _jionlp().tra2sim(text, mode="char")
+    text = _TEENS_RANGE_AGO_RE.sub(_teens_range, text)
     text = _CN_NUMBER_RE.sub(_cn_number_to_arabic, text)
     # Taiwan's calendar: 民國105年 is 2016
     text = _MINGUO_RE.sub(lambda m: f"{int(m.group(1)) + 1911}年", text)
@@ -243,6 +244,20 @@ def _normalize(text: str, today: datetime.date) -> str:
 
 
 _MINGUO_RE = re.compile(r"民国\s*(\d{1,3})\s*年")
+# 十二三年前, 二十一二年前: two numbers side by side after a ten, an approximate range of years
+# ago, which cn2an would read as one number or not at all.
+_CN_ONES = "一二三四五六七八九"
+_TEENS_RANGE_AGO_RE = re.compile(
+    rf"(?<![{_CN_ONES}十\d])(二?十)([{_CN_ONES}])([{_CN_ONES}])(?=年多?[以之]?前)"
+)
+
+
+def _teens_range(match: re.Match[str]) -> str:
+    tens = 20 if match.group(1) == "二十" else 10
+    low, high = (_CN_ONES.index(char) + 1 for char in match.group(2, 3))
+    return f"{tens + low}-{tens + high}" if high == low + 1 else match.group()
+
+
 _NOT_YET_RE = re.compile(r"(?:还)?(?:没到|没有到|不到|未到)(?P<m>\d{1,2})月份?(?![\d日号])")
 
 
@@ -480,7 +495,9 @@ def _years_since_span(match: re.Match[str], today: datetime.date) -> _Span | Non
 
 
 # "一两年前" / "2-3年前": jionlp reads 一两 as 12 and fails on 两三 (TypeError).
-_RANGE_AGO_RE = re.compile(r"(?<![\d.])(\d{1,2})\s*[-~到至]\s*(\d{1,2})\s*年(多)?[以之]?前")
+_RANGE_AGO_RE = re.compile(
+    r"(?<![\d.])(\d{1,2})\s*(?:年\s*)?(?:[-~到至、]|或者?)\s*(\d{1,2})\s*年(多)?[以之]?前"
+)
 
 
 def _range_ago_span(match: re.Match[str], today: datetime.date) -> _Span | None:
@@ -577,7 +594,11 @@ def _decade_span(match: re.Match[str], today: datetime.date) -> _Span | None:
     return _year_span(first, first + 9)
 
 
+# 上世纪末 / 上个世纪: the 1900s (jionlp finds nothing there).
+_LAST_CENTURY_RE = re.compile(r"上(?:个)?世纪")
+
 _STRONG_RULES: tuple[_Rule, ...] = (
+    (_LAST_CENTURY_RE, lambda m, today: _year_span(1900, 1999)),
     (_MONTH_RANGE_RE, _month_range_span),
     (_DECADE_RE, _decade_span),
     (_BEFORE_MID_YEAR_RE, _half_year_span(first=True)),
@@ -605,6 +626,18 @@ _WEAK_RULES: tuple[_Rule, ...] = (
 _DEADLINE_RE = re.compile(
     r"(?<![\d月])(?:\d{1,3}|[一二两三四五六七八九十]{1,3})\s*个?(?:日|天|工作日|周|星期|礼拜|小时|个月)(?:之|以)?内"
 )
+
+# 之前1年 / 前一个月 right after a word: counted from what the word names (an event, a
+# festival, a date), not from today; after these words (大概前1年, 我们前两年) it is from today.
+_OFFSET_FROM_EVENT_RE = re.compile(
+    r"(?<=([\u4e00-\u9fff\d]))(?:之|以)?[前后](?:\d+|[一两二三四五六七八九十半]+)个?(?:年|月|周|星期|礼拜|天|日)"
+)
+_FROM_TODAY_BEFORE = set("大概约是在就于吧像该多也们我你他她它的")
+
+
+def _offset_from_event(match: re.Match[str]) -> str:
+    return match.group() if match.group(1) in _FROM_TODAY_BEFORE else _MASK
+
 
 # Separator put where a rule matched, so later rules and jionlp skip that text.
 _MASK = "，"
@@ -663,10 +696,27 @@ def _jionlp_spans(text: str, today: datetime.date) -> list[_Span]:
         if _NO_YEAR_RE.fullmatch(entity.get("text", "").strip()):
             continue
         try:
-            spans.append((_parse_bound(bounds[0]), _parse_bound(bounds[1])))
+            span = (_parse_bound(bounds[0]), _parse_bound(bounds[1]))
         except ValueError:  # e.g. '16-01-01 00:00:00'
             continue
+        offset = entity.get("offset") or (0, 0)
+        around = _AROUND_RE.search(entity.get("text", "")) or _AROUND_RE.match(text, offset[1])
+        spans.append(_around(span) if around else span)
     return spans
+
+
+# 2017年春节前后 / 左右: some days either side of a day, which may cross a boundary (the
+# festival fell on 2017-01-28), where jionlp gives the day alone (and reads 前后 as 前).
+_AROUND_RE = re.compile(r"左右$|上下$|^左右|^上下")
+_AROUND_DAYS = 15
+
+
+def _around(span: _Span) -> _Span:
+    start, end = span
+    if start is None or end is None or (end - start).days > 2:
+        return span
+    margin = datetime.timedelta(days=_AROUND_DAYS)
+    return start - margin, end + margin
 
 
 # --------------------------------------------------------------------------
@@ -731,10 +781,13 @@ def read_filing_date(text: str, today: datetime.date) -> DateReading:
 
     # 请于15日内完成整改 (a pasted notice's deadline) is no filing date; jionlp reads it as today.
     normalized = _DEADLINE_RE.sub(_MASK, normalized)
+    # 奥运会之前一年, 开幕前一个月: an offset from an event, which jionlp reads from today.
+    normalized = _OFFSET_FROM_EVENT_RE.sub(_offset_from_event, normalized)
     spans: list[_Span] = []
     rest = _apply_rules(normalized, _STRONG_RULES, today, spans)
     # what is left of 3-4月 names no year (jionlp would read 3-4 as March 4th this year)
     rest = _YEARLESS_MONTH_RANGE_RE.sub(_MASK, rest)
+    rest = rest.replace("前后", "左右")  # around a day, not before it (jionlp: 春节前)
     spans.extend(_within_the_year_named(_jionlp_spans(rest, today), rest))
     spans = [s for s in (_clamp(span, today) for span in spans) if s is not None]
     if not spans:
