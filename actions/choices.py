@@ -47,6 +47,13 @@ NOTICE_TYPE_STRONG: Patterns = {
         r"内容(?:写|放|发)[得的]?(?:不对|有问题|违规|不合规)",
         rf"(?:网站|站点|站|页面){_STOP}{{0,4}}(?:东西|内容){_STOP}{{0,8}}"
         r"(?:对不上|不符|不一致|不匹配|不对应|不对劲|不对|有问题|违规|不合规|不合格|不行)",
+        # 网站实际放的和备案登记的不一样: what the site shows against what was filed
+        rf"(?:网站|站点|站|页面){_STOP}{{0,4}}(?:实际|上)?(?:放的|挂的|做的|卖的|显示的|展示的)"
+        rf"{_STOP}{{0,10}}(?:不一样|不一致|不符|对不上|不匹配)",
+        # 没按备案的用途来做, 与备案的主体性质不符: used otherwise than filed
+        r"(?:没|没有|不)按(?:照)?备案\S{0,6}(?:来|做|用|经营)",
+        rf"(?:用途|性质|类型){_STOP}{{0,4}}(?:不符|不一致|对不上|不匹配)",
+        r"content\s*(?:不合规|不合格|违规|有问题|不对|不行)",
         r"website\s+content", r"site\s+content",
         r"content\s+(?:is\s+|was\s+)?"
         r"(?:unqualified|non-?compliant|not\s+compliant|illegal|invalid|does\s*n[o']t\s+match|mismatch)",
@@ -59,6 +66,12 @@ NOTICE_TYPE_STRONG: Patterns = {
         r"信息(?:填)?错了?", r"填错", r"(?:信息|资料)(?:有误|不准确|不真实|不正确)",
         rf"(?:信息|资料){_STOP}{{0,4}}(?:填|写|登记)[得的]?(?:不对|有误|不准确|不正确|错)",
         r"填[得的]?(?:不对|有误|不准确|不正确)",
+        r"填的?(?:东西|内容|信息|资料)\S{0,2}(?:不合格|不对|有误|有问题|错)",
+        # 备案登记内容与实际不一致: the registered content is the filing's information
+        rf"(?:备案|登记)(?:登记)?的?内容{_STOP}{{0,8}}不(?:符|一致|对|准确)",
+        # 主办单位地址对不上, 联系人电话已经不对了: a field of the filing
+        rf"(?:主办单位|负责人|联系人|法人|地址|电话|手机号?|邮箱|证件|身份证)(?:信息)?{_STOP}{{0,6}}"
+        r"(?:对不上|不对|变了|过期|没改|要改|错了|有误|不一致|不准确|失效|停用|update)",
         rf"填[写得的]*(?:信息|资料){_STOP}{{0,2}}(?:有误|不对|有问题|不准确|不正确|错)",
         r"filing\s+info(?:rmation)?\s+(?:is\s+|was\s+)?(?:unqualified|incorrect|wrong|invalid|inaccurate|outdated|not\s+(?:qualified|correct|accurate))",
         r"(?:unqualified|incorrect|wrong|invalid|inaccurate)\s+(?:filing\s+)?(?:info|information|details|data)",
@@ -81,12 +94,15 @@ MIIT_HAS_RECORD_STRONG: Patterns = {
         r"no\s+longer", r"not\s+(?:listed|found|there|shown|showing|visible|show|exist)",
         r"(?:can\s*not|can't|cannot|couldn't|could\s+not|don't|do\s+not|doesn't)\s+(?:find|see|show|search)",
         r"\bgone\b", r"\bremoved\b", r"\bdeleted\b", r"\bno\s+(?:record|filing|entry|result)s?",
+        r"not\s+any\s*more", r"\bno\s+more\b", r"空白", r"空的", r"\bblank\b", r"\bempty\b",
+        r"search\s*不(?:到|着)", r"看不到", r"看不见",
         r"\bnothing\b",
         r"\bwiped\b", r"disappeared",
     ),
     True: (
         r"还能查到", r"能查到", r"查得到", r"查到了", r"查的到", r"还能搜到", r"能搜到", r"搜得到",
         r"(?:还能|能|还)查(?:得)?着", r"查得着", r"查着(?:呢|了|的)",  # 查着: northern for 查到
+        r"(?:还能|能|还)看(?:得)?到", r"看得到", r"(?:没|没有|未)(?:消失|不见)",
         r"搜到了", r"还能找到", r"能找到",
         rf"(?:备案|记录|信息|备案号|号){_STOP}{{0,3}}(?:还在|仍在|都在|依然在|还挂着|挂着|还有(?!其他|其它|别的|另))",
         r"查(?:询|了|一下)?(?:结果)?(?:还有|还在)(?!其他|其它|别的|另)",
@@ -102,7 +118,8 @@ MIIT_HAS_RECORD_STRONG: Patterns = {
 
 MIIT_HAS_RECORD_WEAK: Patterns = {
     True: (
-        r"^(?:有|有的|能|可以|是|是的|对|在|yes|yep|yeah|y|true)[。.!！]?$",
+        r"^(?:有|有的|能|可以|是|是的|对|在|在的|yes|yep|yeah|y|true)[。.!！]?$",
+        r"在的",
         r"还在",
         r"仍在",
         r"都在",
@@ -114,7 +131,7 @@ MIIT_HAS_RECORD_WEAK: Patterns = {
     False: (r"^(?:没有|没|无|不能|不|否|不是|no|nope|n|false)[。.!！]?$", r"没有", r"\bno\b"),
 }
 
-_SITE = r"(?:网站|站点|网址|域名|站|web\s*sites?|sites?)"
+_SITE = r"(?:网站|站点|网址|域名|站|web\s*sites?|sites?|domains?)"
 _ENTITY = (
     r"(?:主体|公司|单位|企业|主办单位|公司名|单位名|单位名称|公司名称"
     r"|organi[sz]ation|company|entity|business)"
@@ -125,13 +142,20 @@ _NOT_RETURNED = r"未(?:返回|显示|查到|查询到|检索到|搜索到|搜�
 
 MIIT_RESULT_STRONG: Patterns = {
     "entity_without_website": (
-        r"存在无网站信息的主体信息", r"无网站信息", r"只有主体", r"只剩(?:下)?主体", r"仅有主体", r"光有主体",
+        r"存在无网站信息的主体信息", r"无网站信息", r"只有主体", r"只剩(?:下)?\S{0,3}主体", r"仅有主体",
+        r"光有主体",
+        # 网站数是0, 网站那里是空的, 网站信息那块什么都没有: the 主办单位's page, its website part empty
+        rf"{_SITE}(?:数|数量|个数){_STOP}{{0,2}}(?:是|为)?(?:0|零)",
+        rf"{_SITE}(?:信息|记录|那块|那里|那栏|那边|部分|列表)*{_STOP}{{0,4}}?(?:什么|啥)?(?:都|也)?"
+        r"(?:是空的|空的|空白|为空|是空)",
+        rf"{_SITE}(?:信息|记录|那块|那里|那栏|那边|部分|列表)+{_STOP}{{0,4}}?(?:什么|啥)(?:都|也)(?:没有|没)",
         rf"{_ENTITY}{_STOP}{{0,10}}(?:没有|没|无|不见){_STOP}{{0,6}}{_SITE}",
         rf"(?:没有|没|无)(?:挂|挂着|关联|绑定?|带)?(?:任何)?(?:其他|其它|别的|另外的?)?{_SITE}",
         rf"{_SITE}(?:都|也)?(?:没有|没了|不在了|查不到|搜不到|找不到|一个都没有|都没了|没了"
         rf"|{_NOT_RETURNED}(?:任何)?(?:记录|备案|信息|结果)?)",
         rf"{_SITE}\S{{0,4}}?(?:是|为)?空",
-        rf"一个{_SITE}(?:都|也)(?:没有|没)", rf"{_SITE}{_STOP}{{0,2}}一个(?:都|也)(?:没有|没)",
+        rf"一(?:个|只|条)?{_SITE}(?:都|也)(?:没有|没)",
+        rf"{_SITE}{_STOP}{{0,2}}一(?:个|只|条)(?:都|也)?(?:没有|没|不剩)",
         rf"{_ENTITY}(?:信息|资料)?(?:还在|在|有|还有|存在|查得到|能查到|查到了)[，,]?"
         rf"(?:但|但是|可是|不过)?{_SITE}(?:信息|记录)?{_STOP}{{0,4}}(?:没有|没|无)",
         rf"(?:no|zero|without(?:\s+any)?)\s+(?:other\s+)?{_SITE}",
@@ -139,7 +163,9 @@ MIIT_RESULT_STRONG: Patterns = {
     ),
     "entity_with_other_websites": (
         r"存在备案主体信息，且有其他网站备案信息", r"有其他网站备案信息",
-        rf"(?<!没)(?<!没有)(?<!无)(?:其他|其它|别的|另外的?|另一个|另外几个|其余的?|另外\S{{1,2}}个)\S{{0,4}}{_SITE}",
+        rf"(?<!没)(?<!没有)(?<!无)(?:其他|其它|别的|别个|另外的?|另一个|另外几个|其余的?|另外\S{{1,2}}个)\S{{0,4}}{_SITE}",
+        # 别的有, 其他几个都正常 (once "this one is missing" is left out, below)
+        r"(?:其他|其它|别的|别个|其余)(?:几个|的|那几个|那些|网站|站)?(?:都|也|倒|还)?(?:有|在|还在|正常)(?!没)",
         rf"还有\S{{0,6}}{_SITE}", rf"{_SITE}还(?:在|有)", rf"另有\S{{0,4}}{_SITE}",
         rf"(?:other|another|more|two|three|several|remaining)\s+(?:\w+\s+)?{_SITE}",
     ),
@@ -149,7 +175,12 @@ MIIT_RESULT_STRONG: Patterns = {
         r"查不到", r"查询不到",
         r"搜不到", r"找不到", r"查无", r"没(?:有)?查到", r"没(?:有)?搜到",
         r"没有(?:任何)?(?:备案|记录|信息|结果|东西)", r"(?:一条|任何)\S{0,4}(?:都|也)没有",
-        r"都没有", r"啥也没有",
+        r"都没有", r"啥也没有", r"啥子(?:都|也)?(?:没有|没)", r"没(?:有)?结果",
+        r"结果(?:是|为)?(?:没有|无|空)",
+        r"空白", r"\bzero\s+(?:record|result|filing|entr)", r"(?:真|确实|根本|压根|完全)(?:的)?(?:没有|没)",
+        rf"(?:没|没有|查不到|搜不到|找不到)(?:我们|我的|我们的)?{_ENTITY}",
+        # 主体和网站都没有: neither found
+        rf"{_ENTITY}(?:和|跟|与|、|及)\s*{_SITE}(?:都|也)?(?:没有|没|查不到|搜不到|找不到|没了)",
         r"空的", r"\bnothing\b", r"\bno\s+(?:record|filing|result|entry|match|information|info)s?\b",
         r"not\s+found", r"(?:can\s*not|can't|cannot|couldn't|could\s+not|didn't|did\s+not)\s+find",
         r"\bempty\b", r"\bnone\b",
@@ -212,15 +243,21 @@ def _normaliser() -> Normalizer:
     return Normalizer()
 
 
+_SPACE_IN_CHINESE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+
+
 def fold(text: Any) -> str:
     """Full-width to half-width, lower case, outer space stripped, then as the NLU's normaliser:
-    traditional to simplified and its word replacements."""
-    return _normaliser()(unicodedata.normalize("NFKC", str(text)).strip().lower())
+    traditional to simplified and its word replacements; no space between two Chinese characters
+    (voice input and keyword style: 查到公司了 下面 有 其他 网站)."""
+    folded = _normaliser()(unicodedata.normalize("NFKC", str(text)).strip().lower())
+    return _SPACE_IN_CHINESE.sub("", folded)
 
 
 @functools.cache
 def _compiled(patterns: tuple[tuple[Any, tuple[str, ...]], ...]) -> list[tuple[Any, re.Pattern[str]]]:
-    return [(value, re.compile(pattern)) for value, group in patterns for pattern in group]
+    # ASCII: \b is a boundary of English words also beside Chinese ("filing info那个")
+    return [(value, re.compile(pattern, re.ASCII)) for value, group in patterns for pattern in group]
 
 
 def evidence(text: str, patterns: Patterns) -> set[Any]:
@@ -241,6 +278,19 @@ def evidence(text: str, patterns: Patterns) -> set[Any]:
     return values
 
 
+# Not knowing, or both at once (应该有吧，也可能没有; no idea, haven't looked): the weak words
+# in it (有, 没有, no) are no answer.
+_UNSURE = re.compile(
+    r"不知道|不清楚|不确定|说不准|不好说|没查|还没看|没看过|也可能|或许|不一定|可能有可能没"
+    r"|no\s+idea|not\s+sure|don't\s+know|do\s+not\s+know|haven't\s+(?:checked|looked)|not\s+checked",
+    re.ASCII,
+)
+
+
+# A question back (你们那边看不到吗？) answers nothing.
+_QUESTION_BACK = re.compile(r"吗\s*[?？]?$")
+
+
 def _read(text: Any, exact: Sequence[Any], strong: Patterns, weak: Patterns | None) -> Any:
     """The one value the words point at, or None (nothing said, or more than one thing)."""
     if text is None:
@@ -250,16 +300,19 @@ def _read(text: Any, exact: Sequence[Any], strong: Patterns, weak: Patterns | No
         return folded
     if folded.startswith("/"):
         return None  # a button's payload with a value no button sends: not words to read
+    if _QUESTION_BACK.search(folded):
+        return None
     values = evidence(folded, strong)
-    if not values and weak is not None:
+    if not values and weak is not None and not _UNSURE.search(folded):
         values = evidence(folded, weak)
     return values.pop() if len(values) == 1 else None
 
 
 # "不是网站内容" (or "not 内容") names the type the notice is not: left out before reading.
 _NOT_THIS_TYPE = re.compile(
-    r"(?:不是|并非|而非|而不是|\bnot\s*(?:the\s+)?)(?:说)?(?:网站|备案|website\s+|filing\s+)?(?:的)?"
-    r"(?:内容|信息|资料|content|info(?:rmation)?)[^，。,.;；]{0,4}"
+    r"(?:不是|并非|而非|而不是|\bnot\s*(?:the\s+)?)(?:说)?(?:网站|备案|website\s+|site\s+|filing\s+)?(?:的)?"
+    r"(?:内容|信息|资料|content|info(?:rmation)?)[^，。,.;；]{0,4}",
+    re.ASCII,
 )
 
 
@@ -270,9 +323,25 @@ def notice_type(text: Any, requested: bool = True) -> str | None:
     return _read(text, NOTICE_TYPES, NOTICE_TYPE_STRONG, NOTICE_TYPE_WEAK if requested else None)
 
 
+# "This one is missing" (没有我要的这个, 就这个网站查不到, this one isn't): true of the website
+# asked about in every result, so it says nothing of which; left out before reading.
+_THIS_ONE_MISSING = re.compile(
+    r"(?:但是?|就是?|只是|可是|只有|唯独)?(?:没有?|不见|少了)了?(?:我们?要的|我们?的|我们?)?这(?:个|只|一个)"
+    r"(?:域名|网站|站点|站)?"
+    r"|(?:但是?|就是?|只是|可是|只有|唯独)?(?:这|那)(?:个|只|一个)[^，。,.;；]{0,6}?"
+    r"(?:不在里面|不在了|不在|没了|没有了?|查不到|搜不到|找不到|不见了)"
+    r"|\bthis\s+one\s+(?:is\s*n[o']t|isn't|is\s+not|not|missing|gone)(?:\s+there)?",
+    re.ASCII,
+)
+
+
 def miit_result(text: Any, requested: bool = True) -> str | None:
     """Unasked, only words about the 主办单位 count: 工信部查不到 alone says that MIIT lost the
     filing (the premise of the question), not what a query by the 主办单位 name showed."""
+    if isinstance(text, str):
+        text = _THIS_ONE_MISSING.sub("，", fold(text))
+        if not text.strip("，"):
+            return None  # only that this website is missing: which result, it does not say
     return _read(text, MIIT_RESULTS, MIIT_RESULT_STRONG if requested else MIIT_RESULT_UNASKED, None)
 
 
@@ -293,7 +362,8 @@ def miit_has_record(value: Any, requested: bool = True) -> bool | None:
 # Unasked, a message must name the authority or the record for its words to count.
 _MIIT_OR_RECORD = re.compile(
     r"工信部|工信|管局|通管局|通信管理局|部里|工业和信息化部|信息产业部|miit|ministry|\bgxb\b|备案号|备案信息|备案记录|"
-    r"记录|record|filing|beian"
+    r"记录|record|filing|beian",
+    re.ASCII,
 )
 
 READERS = {"notice_type": notice_type, "miit_has_record": miit_has_record, "miit_result": miit_result}

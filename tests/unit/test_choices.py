@@ -74,6 +74,9 @@ def test_notice_type_said_with_the_question(text: str, value: str | None) -> Non
         ("没有", False),
         ("不知道", None),
         ("能查到主体，但网站的备案查不到", None),  # both said: ask
+        ("应该有吧，也可能没有", None),  # unsure: its 没有 is no answer
+        ("no idea, haven't looked", None),
+        ("你们那边看不到吗？", None),  # a question back
     ],
 )
 def test_whether_miit_still_has_the_record_in_the_users_words(text: str, value: bool | None) -> None:
@@ -125,6 +128,13 @@ def test_another_website_under_the_company_is_the_query_result_with_other_websit
         ("主体还在，名下另有三个网站", "entity_with_other_websites"),
         ("nothing found", "no_record"),
         ("查了", None),
+        # neither found, said together: not "the company without websites"
+        ("公司和网站都查不到", "no_record"),
+        # "this one is missing" is true of every result: only the rest of the words tell
+        ("其他网站都在，就这个网站查不到", "entity_with_other_websites"),
+        ("这个网站查不到", None),
+        ("别的也没有", None),
+        ("查到公司了 下面 有 其他 网站 但是 没有 我要的这个", "entity_with_other_websites"),
     ],
 )
 def test_the_miit_query_result_in_the_users_words(text: str, value: str | None) -> None:
