@@ -202,9 +202,10 @@ class ValidateFaqForm(FormValidationAction):
     ) -> SlotValues:
         if value is None:
             return {"filing_date": None}
-        # NLU may tag a stray word too (零六年的事了 -> 零六年, 事) and Rasa keeps the last one:
-        # take the first of the message's date entities, or the message, that reads as a date.
-        candidates = [value, *entity_values(tracker, "filing_date")]
+        # NLU may tag a stray word too (零六年的事了 -> 零六年, 事; 2010年5月20号 -> 2010年5月, 20)
+        # and Rasa keeps the last one: take the first of the message's date entities, or the
+        # message, that reads as a date (a bare 20 would read as 2020).
+        candidates = [*entity_values(tracker, "filing_date"), value]
         if tracker.get_slot("requested_slot") in ("filing_date", "filing_period"):
             candidates.append(latest_text(tracker))
         for candidate in candidates:

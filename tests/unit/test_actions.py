@@ -108,6 +108,20 @@ def test_a_date_nlu_tagged_short_is_read_as_the_words_say_it() -> None:
     assert slots["filing_period"] == "after_2017_01_31"
 
 
+def test_a_date_nlu_tagged_in_two_pieces_is_read_from_its_first_piece() -> None:
+    # NLU tagged 2010年5月 and 20 of 2010年5月20号; Rasa keeps the last, and a bare 20 reads as 2020
+    slots, _ = form(
+        "通知说备案信息不合格，我是2010年5月20号备案的，怎么改",
+        intent="faq_modify_filing",
+        entities=[entity("filing_date", "2010年5月"), entity("filing_date", "20")],
+        faq_question="faq_modify_filing",
+        notice_type="filing_info_unqualified",
+        filing_date="20",
+        this_turn={"faq_question": "faq_modify_filing", "filing_date": "20"},
+    )
+    assert slots["filing_period"] == "before_2010_06_01"
+
+
 def test_a_date_given_with_the_question_is_used_and_nothing_is_asked() -> None:
     slots, _ = form(
         "我2018年备案的，怎么查看备案信息",
