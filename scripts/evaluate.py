@@ -168,6 +168,10 @@ TUNED_FILES = (
     BLIND8_FILE,
 )
 DATES_FILE = HELDOUT_DIR / "dates.yml"
+# Written in session 11 from the FAQ and the contract alone, to study (tuned): answers to "when was
+# the filing submitted?" and typed answers to the form's multiple-choice questions.
+DEV9_DATES = HELDOUT_DIR / "dev9" / "date_answers.yml"
+DEV9_SLOTS = HELDOUT_DIR / "dev9" / "slot_answers.yml"
 NLU_DATA = ROOT / "data" / "nlu"
 DOMAIN = ROOT / "domain.yml"
 CONFIG = ROOT / "config.yml"
@@ -241,6 +245,29 @@ class DateCase:
     text: str
     period: str  # one of actions.dates.PERIODS, or "ask"
     known_failure: str = ""
+
+
+@dataclass(frozen=True)
+class SlotAnswer:
+    slot: str  # notice_type, miit_has_record or miit_result
+    value: Any  # what the words say, or None: no safe choice, ask again
+    text: str
+    known_failure: str = ""
+
+
+def load_slot_answers(path: Path = DEV9_SLOTS) -> list[SlotAnswer]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [
+        SlotAnswer(str(item["slot"]), item["value"], str(item["text"]), str(item.get("known_failure") or ""))
+        for item in data["answers"]
+    ]
+
+
+def slot_reading(answer: SlotAnswer) -> Any:
+    """What the form makes of a typed answer to the question it asked (actions/choices.py)."""
+    from actions import choices
+
+    return choices.READERS[answer.slot](answer.text)
 
 
 LANGUAGE_TAGS = {"en": ("english",), "zh-hant": ("traditional",), "zh": ()}
@@ -568,6 +595,29 @@ def date_reading(text: str, today: datetime.date) -> str:
     return reading.period or "ask"
 
 
+def print_dev9() -> None:
+    """dev9's date and slot answers (tuned): read right, asked again, or read wrong (harmful)."""
+    if DEV9_DATES.exists():
+        today, cases = load_dates(DEV9_DATES)
+        got = [date_reading(case.text, today) for case in cases]
+        right = sum(g == c.period for g, c in zip(got, cases, strict=True))
+        wrong = sum(g != c.period and "ask" not in (g, c.period) for g, c in zip(got, cases, strict=True))
+        guessed = sum(g != "ask" and c.period == "ask" for g, c in zip(got, cases, strict=True))
+        print(
+            f"date answers (dev9, tuned): {right}/{len(cases)} right, {wrong} in the wrong period, "
+            f"{guessed} placed where a person would ask; the rest asked again"
+        )
+    if DEV9_SLOTS.exists():
+        answers = load_slot_answers()
+        got = [slot_reading(answer) for answer in answers]
+        right = sum(g == a.value for g, a in zip(got, answers, strict=True))
+        wrong = sum(g is not None and g != a.value for g, a in zip(got, answers, strict=True))
+        print(
+            f"slot answers (dev9, tuned): {right}/{len(answers)} right, {wrong} read as another value "
+            "or where a person would ask; the rest asked again"
+        )
+
+
 def date_results(today: datetime.date, cases: Sequence[DateCase]) -> list[dict[str, str]]:
     """Every case with what the parser gave."""
     return [
@@ -858,6 +908,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if d["got"] != d["expected"]:
             note = f"  [known: {d['known_failure']}]" if d["known_failure"] else ""
             print(f"  {d['text']}: expected {d['expected']}, got {d['got']}{note}")
+    print_dev9()
 
     project = systems[0]
     styles = per_tag_accuracy(examples, project.intents)

@@ -250,6 +250,38 @@ def test_date(case: ev.DateCase) -> None:
     assert ev.date_reading(case.text, _TODAY) == case.period
 
 
+_DEV9_TODAY, _DEV9_DATES = ev.load_dates(ev.DEV9_DATES)
+
+
+@pytest.mark.parametrize("case", _DEV9_DATES, ids=[case.text for case in _DEV9_DATES])
+def test_date_answer_of_dev9(case: ev.DateCase) -> None:
+    """Read as a person reads it; a known failure asks again (once read, drop its mark)."""
+    got = ev.date_reading(case.text, _DEV9_TODAY)
+    assert got == ("ask" if case.known_failure else case.period)
+
+
+_DEV9_SLOTS = ev.load_slot_answers()
+
+
+@pytest.mark.parametrize("answer", _DEV9_SLOTS, ids=[f"{a.slot}:{a.text}" for a in _DEV9_SLOTS])
+def test_slot_answer_of_dev9(answer: ev.SlotAnswer) -> None:
+    """Read as a person reads it; a known failure asks again (once read, drop its mark)."""
+    got = ev.slot_reading(answer)
+    assert got == (None if answer.known_failure else answer.value)
+
+
+def test_the_dev9_sets_are_big_enough_and_cover_every_value() -> None:
+    assert len(_DEV9_DATES) >= 140
+    assert {case.period for case in _DEV9_DATES} == {*PERIODS, "ask"}
+    from actions import choices
+
+    values = {(answer.slot, answer.value) for answer in _DEV9_SLOTS}
+    assert {(slot, None) for slot in choices.READERS} <= values
+    assert {("notice_type", value) for value in choices.NOTICE_TYPES} <= values
+    assert {("miit_result", value) for value in choices.MIIT_RESULTS} <= values
+    assert {("miit_has_record", True), ("miit_has_record", False)} <= values
+
+
 # --- the intents: the issue's bars -------------------------------------------------------------
 
 
