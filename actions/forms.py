@@ -204,8 +204,10 @@ class ValidateFaqForm(FormValidationAction):
             return {"filing_date": None}
         # NLU may tag a stray word too (零六年的事了 -> 零六年, 事; 2010年5月20号 -> 2010年5月, 20)
         # and Rasa keeps the last one: take the first of the message's date entities, or the
-        # message, that reads as a date (a bare 20 would read as 2020).
-        candidates = [*entity_values(tracker, "filing_date"), value]
+        # message, that reads as a date (a bare 20 would read as 2020). A value this form made
+        # itself (1月底 completed as 2017年1月底) comes first.
+        tagged = entity_values(tracker, "filing_date")
+        candidates = [*tagged, value] if value in tagged else [value, *tagged]
         if tracker.get_slot("requested_slot") in ("filing_date", "filing_period"):
             candidates.append(latest_text(tracker))
         for candidate in candidates:

@@ -157,6 +157,20 @@ def test_a_short_answer_picks_between_the_offered_periods() -> None:
     assert slots["requested_slot"] is None
 
 
+def test_a_month_nlu_tagged_alone_completes_the_year_given_before() -> None:
+    # NLU tagged 1月底 (of no year: this year's, read alone); the form made it 2017年1月底
+    slots, _ = form(
+        "1月底",
+        entities=[entity("filing_date", "1月底")],
+        faq_question="faq_forgot_account",
+        filing_date="1月底",
+        requested_slot="filing_period",
+        history=[{"event": "slot", "name": "filing_date", "value": "2017年"}],
+        this_turn={"filing_date": "1月底"},
+    )
+    assert slots["filing_period"] == "2010_06_01_to_2017_01_31"
+
+
 def test_a_short_answer_taken_for_a_date_by_nlu_still_picks_between_the_offered_periods() -> None:
     slots, _ = form(
         "之前",
