@@ -627,6 +627,18 @@ _DEADLINE_RE = re.compile(
     r"(?<![\d月])(?:\d{1,3}|[一二两三四五六七八九十]{1,3})\s*个?(?:日|天|工作日|周|星期|礼拜|小时|个月)(?:之|以)?内"
 )
 
+# 2017年初，1月31号: a month and day of no year; with one year named, they are of that year.
+_YEARLESS_MONTH_DAY_RE = re.compile(r"(?<![\d年/.\-])(\d{1,2})月(?:份)?(\d{1,2})(?:[日号]|(?![\d月]))")
+
+
+def _in_the_year_named(text: str) -> str:
+    years = set(_FOUR_DIGIT_YEAR_RE.findall(text))
+    if len(years) != 1:
+        return text
+    year = years.pop()
+    return _YEARLESS_MONTH_DAY_RE.sub(lambda m: f"{year}年{m.group(1)}月{m.group(2)}日", text)
+
+
 # 之前1年 / 前一个月 right after a word: counted from what the word names (an event, a
 # festival, a date), not from today; after these words (大概前1年, 我们前两年) it is from today.
 _OFFSET_FROM_EVENT_RE = re.compile(
@@ -781,6 +793,8 @@ def read_filing_date(text: str, today: datetime.date) -> DateReading:
 
     # 请于15日内完成整改 (a pasted notice's deadline) is no filing date; jionlp reads it as today.
     normalized = _DEADLINE_RE.sub(_MASK, normalized)
+    # 2017年初，1月31号那天: a month or day of no year, beside the one year named, is of that year.
+    normalized = _in_the_year_named(normalized)
     # 奥运会之前一年, 开幕前一个月: an offset from an event, which jionlp reads from today.
     normalized = _OFFSET_FROM_EVENT_RE.sub(_offset_from_event, normalized)
     spans: list[_Span] = []

@@ -36,6 +36,10 @@ CASES: list[tuple[str, tuple[str, ...]]] = [
     ("2016/3/15", (MIDDLE,)),
     ("2016.3.15", (MIDDLE,)),
     ("2016年3月15号", (MIDDLE,)),
+    # a day of no year beside the one year named is of that year (2017年初 alone spans two periods)
+    ("2017年初，1月31号那天交的", (MIDDLE,)),
+    ("2017年初，1月31", (MIDDLE,)),  # as NLU tags it
+    ("2010年和2011年，5月1号", (BEFORE, MIDDLE)),
     ("二〇一二年", (MIDDLE,)),
     ("二零零八年", (BEFORE,)),
     ("二〇一〇年六月一日", (MIDDLE,)),
