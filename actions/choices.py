@@ -138,7 +138,7 @@ _ENTITY = (
 )
 
 # A query that returned nothing for what follows (未返回任何记录, 网站未查到).
-_NOT_RETURNED = r"未(?:返回|显示|查到|查询到|检索到|搜索到|搜到|找到)"
+_NOT_RETURNED = r"未(?:返回|显示|查到|查询到|检索到|搜索到|搜到|找到|见|看到|发现)"
 
 MIIT_RESULT_STRONG: Patterns = {
     "entity_without_website": (

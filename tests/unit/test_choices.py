@@ -124,6 +124,7 @@ def test_another_website_under_the_company_is_the_query_result_with_other_websit
         ("单位名称搜不到任何东西", "no_record"),
         ("什么都没查到", "no_record"),
         ("用单位名称检索，未返回任何结果", "no_record"),
+        ("以主办单位名称检索，未见任何备案信息", "no_record"),
         ("主体在，网站未查到任何记录", "entity_without_website"),  # not "nothing found"
         ("主体还在，名下另有三个网站", "entity_with_other_websites"),
         ("nothing found", "no_record"),
