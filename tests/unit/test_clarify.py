@@ -84,6 +84,12 @@ def test_otherwise_it_asks_to_rephrase(pairs: tuple[tuple[str, float], ...]) -> 
     assert not messages[0]["buttons"]
 
 
+def test_a_question_nlu_leans_to_below_its_own_floor_is_offered_to_confirm() -> None:
+    # faq_unknown_filing (注销备案) needs 0.8; at 0.78 beside goodbye it is asked, not answered
+    messages = run(ranked(("faq_unknown_filing", 0.78), ("goodbye", 0.14)))
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/faq_unknown_filing"]
+
+
 def test_the_rules_route_nlu_fallback_to_it_outside_the_form() -> None:
     rules = yaml.safe_load((ROOT / "data" / "rules" / "chitchat.yml").read_text(encoding="utf-8"))["rules"]
     steps = [rule["steps"] for rule in rules if "condition" not in rule]
