@@ -712,14 +712,15 @@ def _jionlp_spans(text: str, today: datetime.date) -> list[_Span]:
         except ValueError:  # e.g. '16-01-01 00:00:00'
             continue
         offset = entity.get("offset") or (0, 0)
-        around = _AROUND_RE.search(entity.get("text", "")) or _AROUND_RE.match(text, offset[1])
+        around = _AROUND_END_RE.search(entity.get("text", "")) or _AROUND_RE.match(text, offset[1])
         spans.append(_around(span) if around else span)
     return spans
 
 
 # 2017年春节前后 / 左右: some days either side of a day, which may cross a boundary (the
 # festival fell on 2017-01-28), where jionlp gives the day alone (and reads 前后 as 前).
-_AROUND_RE = re.compile(r"左右$|上下$|^左右|^上下")
+_AROUND_RE = re.compile(r"左右|上下")  # right after the date jionlp found
+_AROUND_END_RE = re.compile(r"(?:左右|上下)$")  # or the last words of what it found
 _AROUND_DAYS = 15
 
 
