@@ -41,7 +41,7 @@ CASES: list[tuple[str, tuple[str, ...]]] = [
     ("2017年初，1月31", (MIDDLE,)),  # as NLU tags it
     # around a day near a boundary: 15 days either side (the festival fell on 2017-01-28)
     ("2017年春节前后", (MIDDLE, AFTER)),
-    ("2010年6月1号上下", (BEFORE, MIDDLE)),
+    ("2010年6月1号上下吧", (BEFORE, MIDDLE)),
     ("2010年和2011年，5月1号", (BEFORE, MIDDLE)),
     ("二〇一二年", (MIDDLE,)),
     ("二零零八年", (BEFORE,)),
