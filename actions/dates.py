@@ -381,6 +381,14 @@ _DATE_PART_RE = re.compile(
 )
 _PART_OF_YEAR_RE = re.compile(r"上半年|下半年|年初|年底|年末|年中|年头|年尾")
 _FOUR_DIGIT_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def _the_one_year(text: str) -> int | None:
+    """The year `text` names, when it names exactly one (2010年, 2010年5月, not 2010年或2011年)."""
+    years = {int(year) for year in _FOUR_DIGIT_YEAR_RE.findall(text)}
+    return years.pop() if len(years) == 1 else None
+
+
 _AROUND_A_DATE = " ,，.。;；:：!！?？、~～"
 
 
@@ -396,12 +404,11 @@ def complete_date(text: str, earlier: str | None, today: datetime.date) -> str |
     now = _normalize(text, today)
     if _YEAR_NAMED_RE.search(now) or not _DATE_PART_RE.search(now):
         return None
-    years = set(_FOUR_DIGIT_YEAR_RE.findall(_normalize(str(earlier), today)))
-    if len(years) != 1:
+    year = _the_one_year(_normalize(str(earlier), today))
+    if year is None:
         return None
     # the year goes right before each date part: 大概9月份 is 大概2017年9月份, not 2017年大概9月份,
     # which no longer reads as one date; 上半年，三四月 is 2010年上半年，2010年3-4月
-    year = years.pop()
     completed = _DATE_PART_RE.sub(lambda part: f"{year}年{part.group()}", now)
     # what is left around the date part once English words are dropped ("in the summer, July")
     return completed.strip(_AROUND_A_DATE)
@@ -632,10 +639,9 @@ _YEARLESS_MONTH_DAY_RE = re.compile(r"(?<![\d年/.\-])(\d{1,2})月(?:份)?(\d{1,
 
 
 def _in_the_year_named(text: str) -> str:
-    years = set(_FOUR_DIGIT_YEAR_RE.findall(text))
-    if len(years) != 1:
+    year = _the_one_year(text)
+    if year is None:
         return text
-    year = years.pop()
     return _YEARLESS_MONTH_DAY_RE.sub(lambda m: f"{year}年{m.group(1)}月{m.group(2)}日", text)
 
 
@@ -762,10 +768,9 @@ def _periods_of(spans: list[_Span]) -> tuple[str, ...]:
 def _within_the_year_named(spans: list[_Span], text: str) -> list[_Span]:
     """jionlp's open spans bounded by the one year the text names: 2017年春节前 is the weeks
     before the festival of 2017 (jionlp: any day before 2017-01-28), not 2008 as well."""
-    years = {int(year) for year in _FOUR_DIGIT_YEAR_RE.findall(text)}
-    if len(years) != 1:
+    year = _the_one_year(text)
+    if year is None:
         return spans
-    year = years.pop()
     bounded = []
     for start, end in spans:
         if start is None and end is not None and end.year == year:
