@@ -34,10 +34,15 @@ def question_titles() -> dict[str, str]:
     return {intent: question.title for intent, question in knowledge.questions().items()}
 
 
+def _ranking(tracker: Tracker) -> list[dict[str, Any]]:
+    """NLU's intent ranking of the latest message, best first, the fallback left out."""
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    return [r for r in ranking if r.get("name") and r.get("name") != FALLBACK_INTENT]
+
+
 def best_two(tracker: Tracker) -> list[str]:
     """The two best intents NLU found, the fallback left out."""
-    ranking = tracker.latest_message.get("intent_ranking") or []
-    return [r.get("name") for r in ranking if r.get("name") and r.get("name") != FALLBACK_INTENT][:2]
+    return [r["name"] for r in _ranking(tracker)[:2]]
 
 
 # An FAQ question NLU ranked this high beside a bare fact (2010年5月备的案，密码忘了 -> inform
@@ -53,12 +58,9 @@ LEANING_QUESTION_MIN = 0.5
 
 def leaning_question(tracker: Tracker, minimum: float = LEANING_QUESTION_MIN) -> str | None:
     """The best intent, when it is an FAQ question ranked at ``minimum`` or more."""
-    ranking = [
-        r for r in tracker.latest_message.get("intent_ranking") or [] if r.get("name") != FALLBACK_INTENT
-    ]
-    if ranking and ranking[0].get("name") in question_titles():
-        if float(ranking[0].get("confidence") or 0.0) >= minimum:
-            return str(ranking[0]["name"])
+    best = next(iter(_ranking(tracker)), {})
+    if best.get("name") in question_titles() and float(best.get("confidence") or 0.0) >= minimum:
+        return str(best["name"])
     return None
 
 
