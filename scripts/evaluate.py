@@ -605,19 +605,19 @@ def print_dev9() -> None:
     """dev9's date and slot answers (tuned): read right, asked again, or read wrong (harmful)."""
     if DEV9_DATES.exists():
         today, cases = load_dates(DEV9_DATES)
-        got = [date_reading(case.text, today) for case in cases]
-        right = sum(g == c.period for g, c in zip(got, cases, strict=True))
-        wrong = sum(g != c.period and "ask" not in (g, c.period) for g, c in zip(got, cases, strict=True))
-        guessed = sum(g != "ask" and c.period == "ask" for g, c in zip(got, cases, strict=True))
+        read = [(date_reading(case.text, today), case.period) for case in cases]
+        right = sum(got == period for got, period in read)
+        wrong = sum(got != period and "ask" not in (got, period) for got, period in read)
+        guessed = sum(got != "ask" and period == "ask" for got, period in read)
         print(
             f"date answers (dev9, tuned): {right}/{len(cases)} right, {wrong} in the wrong period, "
             f"{guessed} placed where a person would ask; the rest asked again"
         )
     if DEV9_SLOTS.exists():
         answers = load_slot_answers()
-        got = [slot_reading(answer) for answer in answers]
-        right = sum(g == a.value for g, a in zip(got, answers, strict=True))
-        wrong = sum(g is not None and g != a.value for g, a in zip(got, answers, strict=True))
+        read = [(slot_reading(answer), answer.value) for answer in answers]
+        right = sum(got == value for got, value in read)
+        wrong = sum(got is not None and got != value for got, value in read)
         print(
             f"slot answers (dev9, tuned): {right}/{len(answers)} right, {wrong} read as another value "
             "or where a person would ask; the rest asked again"
