@@ -184,6 +184,11 @@ def _cn_number_to_arabic(match: re.Match[str]) -> str:
 _TWO_DIGIT_YEAR_RE = re.compile(r"(?<![\d.\-/:])(\d{2})(?=年)")
 # After "NN年" these make NN a count of years, not a year (15年多, 15年来, 备案15年了).
 _DURATION_AFTER_YEAR_RE = re.compile(r"年(?:多|半|几|来|以来|内|以内|里|了|整|间)")
+# 快十年, 近十年, 都十年喇: a count of years up to now said without 了 (or with a dialect's 喇 / 啦),
+# which would otherwise read as the year 2010. Written "N年了" for ``_YEARS_SINCE_RE``.
+_YEARS_UP_TO_NOW_RE = re.compile(
+    r"(?P<about>快|近|将近|接近|差不多|都|已经|满|有)(?P<n>[1-9]\d?)年(?:[喇啦咯嘞咧啰囉]|(?![前以之了多半月来内里整间\d]))"
+)
 
 
 def _expand_two_digit_year(match: re.Match[str], today: datetime.date) -> str:
@@ -234,6 +239,7 @@ def _normalize(text: str, today: datetime.date) -> str:
     # Taiwan's calendar: 民國105年 is 2016
     text = _MINGUO_RE.sub(lambda m: f"{int(m.group(1)) + 1911}年", text)
     text = _BARE_TWO_DIGITS_RE.sub(lambda m: _bare_year(m, today), text)
+    text = _YEARS_UP_TO_NOW_RE.sub(r"\g<about>\g<n>年了", text)
     text = _TWO_DIGIT_YEAR_RE.sub(lambda m: _expand_two_digit_year(m, today), text)
     # jionlp reads 同年/当年 (and 当天/那天) as this year or today. They repeat the year named
     # ("2013年成立，同年备案"), or, with none named ("当年备案的", back then), say no year at
@@ -378,6 +384,8 @@ _MONTH_RANGE_SEPARATOR = r"\s*(?:到|至|或者?|、|-|~|～|/)\s*"
 _DATE_PART_RE = re.compile(
     rf"(?:\d{{1,2}}\s*月?份?{_MONTH_RANGE_SEPARATOR})?\d{{1,2}}\s*(?:月(?:份?\s*\d{{1,2}}\s*[日号])?|[日号])"
     r"|上半年|下半年|年初|年底|年末|年中|年头|年尾|月初|月底|月末|月中"
+    # seasons and holidays, which jionlp reads once a year is in front (2010年秋天, 2017年春节)
+    r"|[初深晚盛]?[春夏秋冬][天季]|开春|春节|元旦|五一|清明|端午|中秋|国庆|暑假|寒假"
 )
 _PART_OF_YEAR_RE = re.compile(r"上半年|下半年|年初|年底|年末|年中|年头|年尾")
 _FOUR_DIGIT_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")

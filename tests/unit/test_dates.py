@@ -73,6 +73,12 @@ CASES: list[tuple[str, tuple[str, ...]]] = [
     ("已经备案8年了", (AFTER,)),
     ("备案10年了", (MIDDLE,)),  # 2016, not the year 2010
     ("备案有十多年了", (BEFORE, MIDDLE)),
+    # a count of years up to now without 了, or with Cantonese 喇: 2016, never the year 2010
+    ("快十年喇", (MIDDLE,)),
+    ("近十年", (MIDDLE,)),
+    ("快十年", (MIDDLE,)),
+    ("快十年喇，應該係二零一六年尾", (MIDDLE,)),
+    ("差不多2010年", (BEFORE, MIDDLE)),
     ("上个月", (AFTER,)),
     ("上上个月", (AFTER,)),
     ("这个月", (AFTER,)),
@@ -455,6 +461,11 @@ def test_english_not_remembering() -> None:
         ("4月份，还没到年中", "2010年", (BEFORE,)),
         ("过了年中，八月", "2010年", (MIDDLE,)),
         ("年中以前", "2017年", (MIDDLE, AFTER)),
+        # a season or a holiday of that year, never this year's
+        ("那年秋天开学前后", "2010年", (MIDDLE,)),
+        ("春天吧", "2010年", (BEFORE,)),
+        ("春节那会儿", "2017年", (MIDDLE,)),
+        ("国庆前后", "2010年", (MIDDLE,)),
     ],
 )
 def test_a_partial_date_completes_the_year_given_before(
