@@ -264,12 +264,17 @@ def _teens_range(match: re.Match[str]) -> str:
     return f"{tens + low}-{tens + high}" if high == low + 1 else match.group()
 
 
-_NOT_YET_RE = re.compile(r"(?:还)?(?:没到|没有到|不到|未到)(?P<m>\d{1,2})月份?(?![\d日号])")
+_NOT_YET_RE = re.compile(
+    r"(?:还)?(?:没到|没有到|不到|未到)(?:(?P<m>\d{1,2})月份?(?![\d日号])|(?P<season>[春夏秋冬])[天季])"
+)
+# the first month of each season, as jionlp counts them
+_SEASON_STARTS = {"春": 3, "夏": 6, "秋": 9, "冬": 12}
 
 
 def _months_before_the_one_named(match: re.Match[str]) -> str:
-    """还没到6月 (it was not June yet) is January to May of the year meant: 1-5月."""
-    month = int(match.group("m"))
+    """还没到6月 (it was not June yet) is January to May of the year meant: 1-5月; 还没到夏天 too."""
+    season = match.group("season")
+    month = _SEASON_STARTS[season] if season else int(match.group("m"))
     if not 2 <= month <= 12:
         return match.group()
     return "1月" if month == 2 else f"1-{month - 1}月"

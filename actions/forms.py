@@ -53,13 +53,24 @@ def _typed_answer(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker)
             return {}
         value = read(text, requested=False)
         return {} if value is None else {slot: value}
-    value = read(text, requested=intent not in branches.FAQ_INTENTS)
+    value = read(text, requested=_answering(tracker))
     if value is not None:
         return {slot: value}
-    if intent in ANSWER_INTENTS:
+    if intent in ANSWER_INTENTS or intent == tracker.get_slot("faq_question"):
         say(dispatcher, prompt_for(tracker, "please_choose"))
         return {slot: None}
     return {}
+
+
+def _answering(tracker: Tracker) -> bool:
+    """Whether the latest message answers the form's question rather than asking another.
+
+    The question being answered, said again while one of its facts is asked (当年备案的 may come
+    out as 如何查看备案信息; "the filing details were flagged" as the modify question), is read as
+    the answer too; another FAQ question is left to the rules.
+    """
+    intent = latest_intent(tracker)
+    return intent not in branches.FAQ_INTENTS or intent == tracker.get_slot("faq_question")
 
 
 def _validated_choice(
@@ -154,10 +165,7 @@ class ValidateFaqForm(FormValidationAction):
             # The question and the date together (前年备的案，怎么改) when NLU tagged no date.
             clause = filing_clause(latest_text(tracker), clock.today())
             return {"filing_date": clause} if clause else {}
-        # The question being answered, said again while its date is asked (当年备案的 may come out
-        # as 如何查看备案信息), is read as the answer too; another question is left to the rules.
-        answering = intent not in branches.FAQ_INTENTS or intent == tracker.get_slot("faq_question")
-        if requested not in ("filing_date", "filing_period") or not answering:
+        if requested not in ("filing_date", "filing_period") or not _answering(tracker):
             return {}
         text = latest_text(tracker)
         # 6月1号那天 after 2010年: the day of the year named before, never of this year.

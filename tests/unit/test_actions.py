@@ -216,6 +216,17 @@ def test_a_typed_notice_type_is_understood() -> None:
     assert slots["requested_slot"] is None
 
 
+def test_the_question_said_again_while_its_notice_type_is_asked_is_read_as_the_answer() -> None:
+    # NLU took this English reply for the modify question itself (blind7's conversations)
+    slots, _ = form(
+        "The email says the registered filing details themselves were flagged as non-compliant",
+        intent="faq_modify_filing",
+        faq_question="faq_modify_filing",
+        requested_slot="notice_type",
+    )
+    assert slots["notice_type"] == "filing_info_unqualified"
+
+
 def test_the_information_notice_then_asks_for_the_date() -> None:
     slots, _ = form(
         "/inform",

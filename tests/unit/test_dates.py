@@ -466,6 +466,9 @@ def test_english_not_remembering() -> None:
         ("春天吧", "2010年", (BEFORE,)),
         ("春节那会儿", "2017年", (MIDDLE,)),
         ("国庆前后", "2010年", (MIDDLE,)),
+        # "not summer yet" is before June, and holds the months named beside it
+        ("四五月份吧，还没到夏天", "2010年", (BEFORE,)),
+        ("还没到秋天", "2017年", (MIDDLE, AFTER)),  # January 2017 is still the middle period
     ],
 )
 def test_a_partial_date_completes_the_year_given_before(
