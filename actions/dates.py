@@ -697,9 +697,9 @@ def _apply_rules(text: str, rules: tuple[_Rule, ...], today: datetime.date, span
 # current day; those are never a filing date, so an entity must name a day,
 # week, month or year to count.
 _DATE_WORD_RE = re.compile(r"[年月日号天周]|星期|礼拜|\d{4}|\d[-/.]\d")
-# "3月15号", "15号": a month or day of no year named. jionlp puts them in this year; like a bare
-# "3月", they say no year, and the form asks again.
-_NO_YEAR_RE = re.compile(r"(?:\d{1,2}月份?)?(?:\d{1,2}[日号])?")
+# "3月15号", "15号", "秋天": a month, day or season of no year named. jionlp puts them in this
+# year; like a bare "3月", they say no year, and the form asks again.
+_NO_YEAR_RE = re.compile(r"(?:\d{1,2}月份?)?(?:\d{1,2}[日号])?|[初深晚盛]?[春夏秋冬][天季]?")
 _YEARLESS_MONTH_RANGE_RE = re.compile(r"(?<![\d./-])\d{1,2}-\d{1,2}月份?")
 
 

@@ -382,6 +382,8 @@ def test_english_and_yearless_expressions(text: str, expected: tuple[str, ...]) 
         # no year named: no period, the form asks (never March 4th of this year)
         ("三四月份", ()),
         ("还没到六月", ()),
+        ("秋天", ()),
+        ("夏天那会", ()),
     ],
 )
 def test_month_ranges_and_narrower_dates(text: str, expected: tuple[str, ...]) -> None:
