@@ -128,7 +128,7 @@ MIIT_HAS_RECORD_WEAK: Patterns = {
         r"\bstill\b",
         r"\bexists?\b",
     ),
-    False: (r"^(?:没有|没|无|不能|不|否|不是|no|nope|n|false)[。.!！]?$", r"没有", r"\bno\b"),
+    False: (r"^(?:没有|没|无|不能|不|否|不是|no|nope|n|false)[。.!！]?$", r"没有", r"\bno\b", r"不在了"),
 }
 
 _SITE = r"(?:网站|站点|网址|域名|站|web\s*sites?|sites?|domains?)"
@@ -138,7 +138,7 @@ _ENTITY = (
 )
 
 # A query that returned nothing for what follows (未返回任何记录, 网站未查到).
-_NOT_RETURNED = r"未(?:返回|显示|查到|查询到|检索到|搜索到|搜到|找到|见|看到|发现)"
+_NOT_RETURNED = r"未(?:返回|显示|查到|查询到|检索到|搜索到|搜到|找到|见|看到|发现|检出|查出|搜出)"
 
 MIIT_RESULT_STRONG: Patterns = {
     "entity_without_website": (
@@ -171,8 +171,8 @@ MIIT_RESULT_STRONG: Patterns = {
     ),
     "no_record": (
         r"无备案信息", r"(?:什么|啥|任何东西)(?:都|也)?(?:没|没有|查不到|搜不到|找不到)",
-        rf"{_NOT_RETURNED}任何", r"无任何(?:备案|记录|结果|信息)",
-        r"查不到", r"查询不到",
+        rf"{_NOT_RETURNED}(?:任何|备案|记录|结果)", r"无任何(?:备案|记录|结果|信息)",
+        r"查不到", r"查询不到", r"(?:查|搜|检索)不出", r"(?:没|没有)(?:检出|查出|搜出)",
         r"搜不到", r"找不到", r"查无", r"没(?:有)?查到", r"没(?:有)?搜到",
         r"没有(?:任何)?(?:备案|记录|信息|结果|东西)", r"(?:一条|任何)\S{0,4}(?:都|也)没有",
         r"都没有", r"啥也没有", r"啥子(?:都|也)?(?:没有|没)", r"没(?:有)?结果",

@@ -699,7 +699,9 @@ def _apply_rules(text: str, rules: tuple[_Rule, ...], today: datetime.date, span
 _DATE_WORD_RE = re.compile(r"[年月日号天周]|星期|礼拜|\d{4}|\d[-/.]\d")
 # "3月15号", "15号", "秋天": a month, day or season of no year named. jionlp puts them in this
 # year; like a bare "3月", they say no year, and the form asks again.
-_NO_YEAR_RE = re.compile(r"(?:\d{1,2}月份?)?(?:\d{1,2}[日号])?|[初深晚盛]?[春夏秋冬][天季]?")
+_NO_YEAR_RE = re.compile(
+    r"\d{1,2}月份?(?:\d{1,2}[日号]?)?|\d{1,2}[日号]|[初深晚盛]?[春夏秋冬][天季]?"
+)  # NLU may tag 1月31 without its 号
 _YEARLESS_MONTH_RANGE_RE = re.compile(r"(?<![\d./-])\d{1,2}-\d{1,2}月份?")
 
 
@@ -732,7 +734,7 @@ def _jionlp_spans(text: str, today: datetime.date) -> list[_Span]:
             continue
         offset = entity.get("offset") or (0, 0)
         around = _AROUND_END_RE.search(entity.get("text", "")) or _AROUND_RE.match(text, offset[1])
-        spans.append(_around(span) if around else span)
+        spans.append(_around(span, entity.get("text", "")) if around else span)
     return spans
 
 
@@ -741,13 +743,18 @@ def _jionlp_spans(text: str, today: datetime.date) -> list[_Span]:
 _AROUND_RE = re.compile(r"左右|上下")  # right after the date jionlp found
 _AROUND_END_RE = re.compile(r"(?:左右|上下)$")  # or the last words of what it found
 _AROUND_DAYS = 15
+# a day given by its number (5月20号前后) is nearer: a week either side; a festival (春节前后),
+# which people say of the weeks around it, keeps the wider margin
+_AROUND_A_NUMBERED_DAY_DAYS = 7
+_NUMBERED_DAY_RE = re.compile(r"\d{1,2}\s*[日号]")
 
 
-def _around(span: _Span) -> _Span:
+def _around(span: _Span, said: str) -> _Span:
     start, end = span
     if start is None or end is None or (end - start).days > 2:
         return span
-    margin = datetime.timedelta(days=_AROUND_DAYS)
+    days = _AROUND_A_NUMBERED_DAY_DAYS if _NUMBERED_DAY_RE.search(said) else _AROUND_DAYS
+    margin = datetime.timedelta(days=days)
     return start - margin, end + margin
 
 

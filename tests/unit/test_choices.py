@@ -72,6 +72,7 @@ def test_notice_type_said_with_the_question(text: str, value: str | None) -> Non
         ("通管局网站显示未备案", False),
         ("it's gone from the MIIT site", False),
         ("没有", False),
+        ("不在了", False),  # as 还在 is there (dev3 and dev5's conversations)
         ("不知道", None),
         ("能查到主体，但网站的备案查不到", None),  # both said: ask
         ("应该有吧，也可能没有", None),  # unsure: its 没有 is no answer
@@ -125,6 +126,10 @@ def test_another_website_under_the_company_is_the_query_result_with_other_websit
         ("什么都没查到", "no_record"),
         ("用单位名称检索，未返回任何结果", "no_record"),
         ("以主办单位名称检索，未见任何备案信息", "no_record"),
+        # 检出 / 查出: the words of a formal report (blind11's conversations)
+        ("按单位全称检索，未检出任何记录", "no_record"),
+        ("未查出备案", "no_record"),
+        ("查不出任何东西", "no_record"),
         ("主体在，网站未查到任何记录", "entity_without_website"),  # not "nothing found"
         ("主体还在，名下另有三个网站", "entity_with_other_websites"),
         ("nothing found", "no_record"),

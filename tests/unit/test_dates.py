@@ -383,6 +383,7 @@ def test_english_and_yearless_expressions(text: str, expected: tuple[str, ...]) 
         ("三四月份", ()),
         ("还没到六月", ()),
         ("秋天", ()),
+        ("1月31", ()),  # NLU may tag a day without its 号; never this year's January 31
         ("夏天那会", ()),
     ],
 )
@@ -468,6 +469,9 @@ def test_english_not_remembering() -> None:
         ("春天吧", "2010年", (BEFORE,)),
         ("春节那会儿", "2017年", (MIDDLE,)),
         ("国庆前后", "2010年", (MIDDLE,)),
+        # around a day given by its number is a week either side: 5月20号前后 stays in May
+        ("五月二十号前后", "2010年", (BEFORE,)),
+        ("5月28号左右", "2010年", (BEFORE, MIDDLE)),
         # "not summer yet" is before June, and holds the months named beside it
         ("四五月份吧，还没到夏天", "2010年", (BEFORE,)),
         ("还没到秋天", "2017年", (MIDDLE, AFTER)),  # January 2017 is still the middle period
