@@ -264,11 +264,14 @@ def _teens_range(match: re.Match[str]) -> str:
     return f"{tens + low}-{tens + high}" if high == low + 1 else match.group()
 
 
-_NOT_YET_RE = re.compile(
-    r"(?:还)?(?:没到|没有到|不到|未到)(?:(?P<m>\d{1,2})月份?(?![\d日号])|(?P<season>[春夏秋冬])[天季])"
-)
 # the first month of each season, as jionlp counts them
 _SEASON_STARTS = {"春": 3, "夏": 6, "秋": 9, "冬": 12}
+_SEASONS = "".join(_SEASON_STARTS)
+# a season, early or late in it (秋, 深秋; followed by 天 or 季 where a date part is meant)
+_SEASON = f"[初深晚盛]?[{_SEASONS}]"
+_NOT_YET_RE = re.compile(
+    rf"(?:还)?(?:没到|没有到|不到|未到)(?:(?P<m>\d{{1,2}})月份?(?![\d日号])|(?P<season>[{_SEASONS}])[天季])"
+)
 
 
 def _months_before_the_one_named(match: re.Match[str]) -> str:
@@ -390,7 +393,7 @@ _DATE_PART_RE = re.compile(
     rf"(?:\d{{1,2}}\s*月?份?{_MONTH_RANGE_SEPARATOR})?\d{{1,2}}\s*(?:月(?:份?\s*\d{{1,2}}\s*[日号])?|[日号])"
     r"|上半年|下半年|年初|年底|年末|年中|年头|年尾|月初|月底|月末|月中"
     # seasons and holidays, which jionlp reads once a year is in front (2010年秋天, 2017年春节)
-    r"|[初深晚盛]?[春夏秋冬][天季]|开春|春节|元旦|五一|清明|端午|中秋|国庆|暑假|寒假"
+    rf"|{_SEASON}[天季]|开春|春节|元旦|五一|清明|端午|中秋|国庆|暑假|寒假"
 )
 _PART_OF_YEAR_RE = re.compile(r"上半年|下半年|年初|年底|年末|年中|年头|年尾")
 _FOUR_DIGIT_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -697,11 +700,9 @@ def _apply_rules(text: str, rules: tuple[_Rule, ...], today: datetime.date, span
 # current day; those are never a filing date, so an entity must name a day,
 # week, month or year to count.
 _DATE_WORD_RE = re.compile(r"[年月日号天周]|星期|礼拜|\d{4}|\d[-/.]\d")
-# "3月15号", "15号", "秋天": a month, day or season of no year named. jionlp puts them in this
-# year; like a bare "3月", they say no year, and the form asks again.
-_NO_YEAR_RE = re.compile(
-    r"\d{1,2}月份?(?:\d{1,2}[日号]?)?|\d{1,2}[日号]|[初深晚盛]?[春夏秋冬][天季]?"
-)  # NLU may tag 1月31 without its 号
+# "3月15号", "15号", "秋天": a month, day or season of no year named (NLU may tag 1月31 without
+# its 号). jionlp puts them in this year; like a bare "3月", they say no year, and the form asks again.
+_NO_YEAR_RE = re.compile(rf"\d{{1,2}}月份?(?:\d{{1,2}}[日号]?)?|\d{{1,2}}[日号]|{_SEASON}[天季]?")
 _YEARLESS_MONTH_RANGE_RE = re.compile(r"(?<![\d./-])\d{1,2}-\d{1,2}月份?")
 
 
