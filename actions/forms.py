@@ -47,7 +47,6 @@ def _typed_answer(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker)
         return {}  # Rasa's mapping took it; validate_<slot> checks it against the words
     read = choices.READERS[slot]
     text = latest_text(tracker)
-    intent = latest_intent(tracker)
     if tracker.get_slot("requested_slot") != slot:
         if tracker.get_slot(slot) is not None:
             return {}
@@ -56,7 +55,7 @@ def _typed_answer(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker)
     value = read(text, requested=_answering(tracker))
     if value is not None:
         return {slot: value}
-    if intent in ANSWER_INTENTS or intent == tracker.get_slot("faq_question"):
+    if _ask_again(tracker):
         say(dispatcher, prompt_for(tracker, "please_choose"))
         return {slot: None}
     return {}
@@ -71,6 +70,13 @@ def _answering(tracker: Tracker) -> bool:
     """
     intent = latest_intent(tracker)
     return intent not in branches.FAQ_INTENTS or intent == tracker.get_slot("faq_question")
+
+
+def _ask_again(tracker: Tracker) -> bool:
+    """Whether a message the form could not read was meant as the answer (a bare fact, yes or no,
+    or the question itself said again), so the form asks again rather than leaving it to the rules."""
+    intent = latest_intent(tracker)
+    return intent in ANSWER_INTENTS or intent == tracker.get_slot("faq_question")
 
 
 def _validated_choice(
@@ -191,7 +197,7 @@ class ValidateFaqForm(FormValidationAction):
             return {}
         if reading.periods or reading.unknown:
             return {"filing_date": text}
-        if intent in ANSWER_INTENTS or intent == tracker.get_slot("faq_question"):
+        if _ask_again(tracker):
             say(dispatcher, prompt_for(tracker, "filing_date_not_understood"))
             return {requested: None}
         return {}
