@@ -79,6 +79,21 @@ def _ask_again(tracker: Tracker) -> bool:
     return intent in ANSWER_INTENTS or intent == tracker.get_slot("faq_question")
 
 
+def _still_answering(tracker: Tracker) -> str | None:
+    """The question being answered, when NLU took its answer for another FAQ question.
+
+    Asked which notice came, 说我备案填的信息不对 may come out as 如何查看备案信息; when the
+    words plainly answer the fact asked (strong evidence alone), they are that answer, and the
+    question asked before goes on, not the one NLU guessed.
+    """
+    asked = tracker.get_slot("requested_slot")
+    before = slot_before_this_turn(tracker, "faq_question")
+    intent = latest_intent(tracker)
+    if asked not in choices.READERS or not before or intent == before or intent not in branches.FAQ_INTENTS:
+        return None
+    return before if choices.READERS[asked](latest_text(tracker), requested=False) is not None else None
+
+
 def _validated_choice(
     slot: str,
     value: Any,
@@ -134,7 +149,7 @@ class ValidateFaqForm(FormValidationAction):
     ) -> list[str]:
         if premise_contradicted(tracker):
             return []  # nothing is asked: action_answer_faq offers the two questions
-        question = tracker.get_slot("faq_question") or implied_question(tracker)
+        question = _still_answering(tracker) or tracker.get_slot("faq_question") or implied_question(tracker)
         # what the message says plainly counts already, so that the slots it makes needed (the
         # date, after 备案信息不合格) are read from the same message
         known = facts(tracker)
@@ -155,6 +170,9 @@ class ValidateFaqForm(FormValidationAction):
     def extract_faq_question(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> SlotValues:
+        answered = _still_answering(tracker)
+        if answered:
+            return {"faq_question": answered}
         # Facts stated without a question (通知说网站内容不合格): the question they imply.
         if tracker.get_slot("faq_question") is None:
             question = implied_question(tracker)

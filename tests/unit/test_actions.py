@@ -227,6 +227,42 @@ def test_the_question_said_again_while_its_notice_type_is_asked_is_read_as_the_a
     assert slots["notice_type"] == "filing_info_unqualified"
 
 
+def test_a_notice_type_answer_nlu_took_for_another_question_keeps_the_question_asked() -> None:
+    # blind12: asked which notice came, 说我备案填的信息不对 came out as the view question, and
+    # the user who wanted to modify the filing was told how to view it
+    switched = {
+        "history": [{"event": "slot", "name": "faq_question", "value": "faq_modify_filing"}],
+        "this_turn": {"faq_question": "faq_view_filing"},
+    }
+    slots, _ = form(
+        "说我备案填的信息不对",
+        intent="faq_view_filing",
+        faq_question="faq_view_filing",
+        requested_slot="notice_type",
+        **switched,
+    )
+    assert slots["faq_question"] == "faq_modify_filing"
+    assert slots["notice_type"] == "filing_info_unqualified"
+    assert slots["requested_slot"] == "filing_date"
+
+
+def test_another_question_asked_while_the_notice_type_is_asked_is_that_question() -> None:
+    switched = {
+        "history": [{"event": "slot", "name": "faq_question", "value": "faq_modify_filing"}],
+        "this_turn": {"faq_question": "faq_view_filing"},
+    }
+    slots, _ = form(
+        "算了，先告诉我怎么查看备案信息",
+        intent="faq_view_filing",
+        faq_question="faq_view_filing",
+        requested_slot="notice_type",
+        **switched,
+    )
+    assert slots.get("faq_question", "faq_view_filing") == "faq_view_filing"
+    assert "notice_type" not in slots
+    assert slots["requested_slot"] == "filing_date"
+
+
 def test_the_information_notice_then_asks_for_the_date() -> None:
     slots, _ = form(
         "/inform",
