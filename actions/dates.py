@@ -234,6 +234,7 @@ def _normalize(text: str, today: datetime.date) -> str:
     if not _CJK_RE.search(text):
         text = _english_to_chinese(text)
     text = _jionlp().tra2sim(text, mode="char")
+    text = _FIXED_DAY_RE.sub(lambda match: _FIXED_DAYS[match.group()], text)
     text = _TEENS_RANGE_AGO_RE.sub(_teens_range, text)
     text = _CN_NUMBER_RE.sub(_cn_number_to_arabic, text)
     # Taiwan's calendar: 民國105年 is 2016
@@ -250,6 +251,21 @@ def _normalize(text: str, today: datetime.date) -> str:
 
 
 _MINGUO_RE = re.compile(r"民国\s*(\d{1,3})\s*年")
+# Days of a fixed date that jionlp does not know by name (it knows 儿童节, 劳动节, 圣诞, 七夕 ...):
+# 2010年教师节 is 2010年9月10日. Lunar ones (除夕, 重阳) move from year to year and are left out.
+_FIXED_DAYS = {
+    "平安夜": "12月24日",
+    "双十二": "12月12日",
+    "双12": "12月12日",
+    "教师节": "9月10日",
+    "建军节": "8月1日",
+    "建党节": "7月1日",
+    "妇女节": "3月8日",
+    "三八节": "3月8日",
+    "植树节": "3月12日",
+    "万圣节": "10月31日",
+}
+_FIXED_DAY_RE = re.compile("|".join(_FIXED_DAYS))
 # 十二三年前, 二十一二年前: two numbers side by side after a ten, an approximate range of years
 # ago, which cn2an would read as one number or not at all.
 _CN_ONES = "一二三四五六七八九"
@@ -394,6 +410,7 @@ _DATE_PART_RE = re.compile(
     r"|上半年|下半年|年初|年底|年末|年中|年头|年尾|月初|月底|月末|月中"
     # seasons and holidays, which jionlp reads once a year is in front (2010年秋天, 2017年春节)
     rf"|{_SEASON}[天季]|开春|春节|元旦|五一|清明|端午|中秋|国庆|暑假|寒假"
+    r"|儿童节|六一|劳动节|元宵|七夕|圣诞|情人节|母亲节|父亲节|感恩节|双十一|双11|腊八"
 )
 _PART_OF_YEAR_RE = re.compile(r"上半年|下半年|年初|年底|年末|年中|年头|年尾")
 _FOUR_DIGIT_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")

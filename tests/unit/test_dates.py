@@ -469,6 +469,14 @@ def test_english_not_remembering() -> None:
         ("春天吧", "2010年", (BEFORE,)),
         ("春节那会儿", "2017年", (MIDDLE,)),
         ("国庆前后", "2010年", (MIDDLE,)),
+        # a day known by name: Children's Day 2010 is the first day of the middle period
+        ("儿童节那天 记得很清楚", "2010年", (MIDDLE,)),
+        ("劳动节", "2010年", (BEFORE,)),
+        ("圣诞节左右", "2016年", (MIDDLE,)),
+        ("双十一", "2017年", (AFTER,)),
+        # named days jionlp does not know, by their date
+        ("教师节那阵", "2010年", (MIDDLE,)),
+        ("妇女节", "2010年", (BEFORE,)),
         # around a day given by its number is a week either side: 5月20号前后 stays in May
         ("五月二十号前后", "2010年", (BEFORE,)),
         ("5月28号左右", "2010年", (BEFORE, MIDDLE)),
@@ -493,6 +501,7 @@ def test_a_partial_date_completes_the_year_given_before(
         ("之后", "2010年"),
         ("6月", None),
         ("6月", "2010年或2011年"),
+        ("教师节", None),
     ],
 )
 def test_only_a_yearless_date_part_after_one_year_is_completed(text: str, earlier: str | None) -> None:
