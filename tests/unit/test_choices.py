@@ -45,6 +45,9 @@ def test_notice_type_in_the_users_words(text: str, value: str | None) -> None:
         ("網站內容那部分不合格", "website_content_unqualified"),
         ("通知所述为备案信息方面存在问题", "filing_info_unqualified"),
         ("邮件写着备案的资料本身有误，不是网站内容", "filing_info_unqualified"),
+        # the data registered with the filing, in Mandarin and written Cantonese
+        ("说我登记的资料不对", "filing_info_unqualified"),
+        ("话我备案登记嘅资料唔啱", "filing_info_unqualified"),
         ("收到核查通知，怎么修改备案信息", None),  # the question's words name no notice type
     ],
 )
