@@ -164,6 +164,11 @@ BLIND10_CONVERSATIONS = BLIND10_DIR / "conversations.yml"
 BLIND11_DIR = HELDOUT_DIR / "blind11"
 BLIND11_FILE = BLIND11_DIR / "first_messages.yml"
 BLIND11_CONVERSATIONS = BLIND11_DIR / "conversations.yml"
+# blind12, written in session 12 while blind11 was studied: its first reading was quoted (commit
+# 2c0afae), then its errors were studied in session 13, so it is a tuned set from then on.
+BLIND12_DIR = HELDOUT_DIR / "blind12"
+BLIND12_FILE = BLIND12_DIR / "first_messages.yml"
+BLIND12_CONVERSATIONS = BLIND12_DIR / "conversations.yml"
 # The second tuned set: the first messages written from the FAQ alone whose errors were studied.
 TUNED_FILES = (
     BLIND_FILE,
@@ -184,6 +189,7 @@ TUNED_FILES = (
     BLIND9_FILE,
     BLIND10_FILE,
     BLIND11_FILE,
+    BLIND12_FILE,
 )
 DATES_FILE = HELDOUT_DIR / "dates.yml"
 # Written in session 11 from the FAQ and the contract alone, to study (tuned): answers to "when was
@@ -1078,6 +1084,7 @@ def play_conversations(model: Path, blind: bool = True) -> dict[str, Any]:
         ("blind9", BLIND9_CONVERSATIONS),
         ("blind10", BLIND10_CONVERSATIONS),
         ("blind11", BLIND11_CONVERSATIONS),
+        ("blind12", BLIND12_CONVERSATIONS),
     ]
     if blind:
         sets += [(EARLIER_BLIND_SET, EARLIER_BLIND_CONVERSATIONS), ("blind", BLIND_CONVERSATIONS)]
