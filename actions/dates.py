@@ -153,7 +153,7 @@ _CN_UNITS = "十百千拾佰仟"
 # A run of Chinese numerals right before a date word. Not before 个月 etc.:
 # jionlp reads 两个月前 itself, and cn2an would turn 两三个月 into 23个月.
 # Not after 几 either: 几十年前 is vague (``_DECADES_AGO_RE``), not "几10年前".
-_CN_NUMBER_RE = re.compile(f"(?<!几)[{_CN_DIGITS}{_CN_UNITS}]+(?=[年月日号]|几年|多年)")
+_CN_NUMBER_RE = re.compile(f"(?<!几)[{_CN_DIGITS}{_CN_UNITS}]+(?=[年月日号]|几年|多年|来年)")
 # What follows "N年" when it means "N years ago" (also used for 一两年前).
 _AGO_AFTER_YEAR_RE = re.compile(r"年多?[以之]?前(?!后)")
 
@@ -235,6 +235,8 @@ def _normalize(text: str, today: datetime.date) -> str:
         text = _english_to_chinese(text)
     text = _jionlp().tra2sim(text, mode="char")
     text = _FIXED_DAY_RE.sub(lambda match: _FIXED_DAYS[match.group()], text)
+    # 二〇一〇 with no 年 after it, as a reply to "when?": the year 2010
+    text = _CN_YEAR_ALONE_RE.sub(lambda match: f"{match.group()}年", text)
     text = _TEENS_RANGE_AGO_RE.sub(_teens_range, text)
     text = _CN_NUMBER_RE.sub(_cn_number_to_arabic, text)
     # Taiwan's calendar: 民國105年 is 2016
@@ -264,8 +266,14 @@ _FIXED_DAYS = {
     "三八节": "3月8日",
     "植树节": "3月12日",
     "万圣节": "10月31日",
+    # jionlp reads 暑假 (July and August) but not the winter holiday, nor 秋后 (in the autumn)
+    "寒假": "1-2月",
+    "秋后": "秋天",
 }
 _FIXED_DAY_RE = re.compile("|".join(_FIXED_DAYS))
+_CN_YEAR_ALONE_RE = re.compile(
+    r"(?<![〇零一二三四五六七八九十])(?:一九|二[〇零])[〇零一二三四五六七八九]{2}(?![〇零一二三四五六七八九十年])"
+)
 # 十二三年前, 二十一二年前: two numbers side by side after a ten, an approximate range of years
 # ago, which cn2an would read as one number or not at all.
 _CN_ONES = "一二三四五六七八九"
@@ -407,10 +415,12 @@ _YEAR_NAMED_RE = re.compile(r"\d{4}|[今去前明]年|年[以之]?前|(?<!半)�
 _MONTH_RANGE_SEPARATOR = r"\s*(?:到|至|或者?|、|-|~|～|/)\s*"
 _DATE_PART_RE = re.compile(
     rf"(?:\d{{1,2}}\s*月?份?{_MONTH_RANGE_SEPARATOR})?\d{{1,2}}\s*(?:月(?:份?\s*\d{{1,2}}\s*[日号])?|[日号])"
+    # the first days of the lunar year (大年初一), before 年初 could take their 年初
+    r"|(?:大年|正月)初[一二三四五六七八九十]{1,2}"
     r"|上半年|下半年|年初|年底|年末|年中|年头|年尾|月初|月底|月末|月中"
     # seasons and holidays, which jionlp reads once a year is in front (2010年秋天, 2017年春节)
     rf"|{_SEASON}[天季]|开春|春节|元旦|五一|清明|端午|中秋|国庆|暑假|寒假"
-    r"|儿童节|六一|劳动节|元宵|七夕|圣诞|情人节|母亲节|父亲节|感恩节|双十一|双11|腊八"
+    r"|(?:六一)?儿童节|六一|劳动节|元宵|七夕|圣诞|情人节|母亲节|父亲节|感恩节|双十一|双11|腊八"
 )
 _PART_OF_YEAR_RE = re.compile(r"上半年|下半年|年初|年底|年末|年中|年头|年尾")
 _FOUR_DIGIT_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -522,6 +532,15 @@ def _years_and_more_span(match: re.Match[str], today: datetime.date) -> _Span | 
     """[today - (N+1) years, today - N years]."""
     count = int(match.group(1))
     return _years_before(today, count + 1), _years_before(today, count)
+
+
+# "二十来年前": about N years ago, two years either way (十来年前 spans 2014 to 2018, and asks).
+_ABOUT_YEARS_AGO_RE = re.compile(rf"(?<![\d.])(\d{{1,2}})来年{_AGO}")
+
+
+def _about_years_ago_span(match: re.Match[str], today: datetime.date) -> _Span | None:
+    count = int(match.group(1))
+    return _year_span(today.year - count - 2, today.year - count + 2)
 
 
 # "备案8年了": the calendar year 8 years ago, like 8年前.
@@ -647,6 +666,7 @@ _STRONG_RULES: tuple[_Rule, ...] = (
     (_BOUND_RE, _bound_span),
     (_TENS_AGO_RE, _tens_ago_span),
     (_YEARS_AND_MORE_AGO_RE, _years_and_more_span),
+    (_ABOUT_YEARS_AGO_RE, _about_years_ago_span),
     (_YEARS_SINCE_RE, _years_since_span),
     (_RANGE_AGO_RE, _range_ago_span),
     (_LAST_MONTH_RE, _last_month_span),
@@ -687,7 +707,10 @@ _FROM_TODAY_BEFORE = set("大概约是在就于吧像该多也们我你他她它
 
 
 def _offset_from_event(match: re.Match[str]) -> str:
-    return match.group() if match.group(1) in _FROM_TODAY_BEFORE else _MASK
+    if match.group(1) in _FROM_TODAY_BEFORE:
+        return match.group()
+    # 儿童节前两天: some days from a day named is around that day; 开幕前一个月 says no date
+    return "左右" if match.group().endswith(("天", "日")) else _MASK
 
 
 # Separator put where a rule matched, so later rules and jionlp skip that text.
@@ -734,7 +757,9 @@ def _jionlp_spans(text: str, today: datetime.date) -> list[_Span]:
     """Time entities that jionlp finds in ``text``, as date spans."""
     base = datetime.datetime(today.year, today.month, today.day)
     try:
-        entities = _jionlp().ner.extract_time(text, time_base=base)
+        # with a half-width comma jionlp may join the clauses around it into one time (之前,2007年
+        # as today); the full-width one, as typed, keeps them apart (same length: offsets hold)
+        entities = _jionlp().ner.extract_time(text.replace(",", "，"), time_base=base)
     except (ValueError, TypeError, KeyError, IndexError):  # jionlp rule gaps
         return []
     spans: list[_Span] = []
@@ -750,11 +775,22 @@ def _jionlp_spans(text: str, today: datetime.date) -> list[_Span]:
             span = (_parse_bound(bounds[0]), _parse_bound(bounds[1]))
         except ValueError:  # e.g. '16-01-01 00:00:00'
             continue
+        if _AFTER_A_FESTIVAL_RE.search(entity.get("text", "")) and span[0] is not None:
+            # 2010年国庆节后: the weeks after the festival, in its year (jionlp: until today)
+            span = (span[0], datetime.date(span[0].year, 12, 31))
         offset = entity.get("offset") or (0, 0)
         around = _AROUND_END_RE.search(entity.get("text", "")) or _AROUND_RE.match(text, offset[1])
         spans.append(_around(span, entity.get("text", "")) if around else span)
     return spans
 
+
+# A festival and 后 (国庆节后, 春节之后): the weeks after it, not every year since. A month or a
+# day and 以后 (2010年6月以后) stays open: that is how people say "from then on".
+_FESTIVAL = r"节|元旦|春节|五一|清明|端午|中秋|国庆|七夕|元宵|圣诞|六一|双十一|双11|腊八"
+_AFTER_A_FESTIVAL_RE = re.compile(rf"(?:{_FESTIVAL})[之以]?后$")
+# 春节放假那几天, 国庆长假: the holiday's days, around the festival (2017's Spring Festival week
+# crossed 31 January)
+_HOLIDAY_WEEK_RE = re.compile(rf"({_FESTIVAL})(?:放假|假期|长假|小长假|黄金周|期间)")
 
 # 2017年春节前后 / 左右: some days either side of a day, which may cross a boundary (the
 # festival fell on 2017-01-28), where jionlp gives the day alone (and reads 前后 as 前).
@@ -846,6 +882,7 @@ def read_filing_date(text: str, today: datetime.date) -> DateReading:
     # what is left of 3-4月 names no year (jionlp would read 3-4 as March 4th this year)
     rest = _YEARLESS_MONTH_RANGE_RE.sub(_MASK, rest)
     rest = rest.replace("前后", "左右")  # around a day, not before it (jionlp: 春节前)
+    rest = _HOLIDAY_WEEK_RE.sub(r"\1左右", rest)
     spans.extend(_within_the_year_named(_jionlp_spans(rest, today), rest))
     spans = [s for s in (_clamp(span, today) for span in spans) if s is not None]
     if not spans:

@@ -27,6 +27,19 @@ def test_periods_are_the_public_names_in_order() -> None:
 
 # expression -> expected periods, with today = 2026-11-29
 CASES: list[tuple[str, tuple[str, ...]]] = [
+    # dev10: about twenty years ago; a Chinese-numeral year with no 年; the weeks after a
+    # festival, in its year; a festival's holiday week, which in 2017 crossed 31 January; some
+    # days before a festival, around it; a half-width comma that jionlp joined clauses across
+    ("二十来年前了吧", (BEFORE,)),
+    ("十来年前", (MIDDLE, AFTER)),
+    ("二〇〇八", (BEFORE,)),
+    ("2010年国庆节后", (MIDDLE,)),
+    ("2017年春节期间", (MIDDLE, AFTER)),
+    ("2012年春节放假那几天", (MIDDLE,)),
+    ("2010年儿童节前两天", (BEFORE, MIDDLE)),
+    ("2010年寒假", (BEFORE,)),
+    ("俺记着是一二年秋后", (MIDDLE,)),
+    ("反正奥运会之前,07年底", (BEFORE,)),
     # absolute dates
     ("2011年7月", (MIDDLE,)),
     ("05年", (BEFORE,)),
@@ -476,6 +489,13 @@ def test_english_not_remembering() -> None:
         ("双十一", "2017年", (AFTER,)),
         # named days jionlp does not know, by their date
         ("教师节那阵", "2010年", (MIDDLE,)),
+        # dev10: 六一儿童节 is one day; the lunar new year's first days; a year in Chinese
+        # numerals with no 年; a month and a day before a festival that both say May
+        ("六一儿童节当天", "2010年", (MIDDLE,)),
+        ("大年初一那天", "17年吧", (MIDDLE,)),
+        ("情人节那天", "二〇一七", (AFTER,)),
+        ("五月底，儿童节前两天", "2010年吧", (BEFORE,)),
+        ("春节放假那几天", "2017年", (MIDDLE, AFTER)),
         ("妇女节", "2010年", (BEFORE,)),
         # around a day given by its number is a week either side: 5月20号前后 stays in May
         ("五月二十号前后", "2010年", (BEFORE,)),
