@@ -70,7 +70,10 @@ def answer_to_the_question_asked(tracker: Tracker) -> dict[str, Any]:
     if requested not in choices.READERS:
         return {}
     if requested == "miit_has_record" and latest_intent(tracker) == "faq_access_cancelled_miit_has_record":
-        return {requested: True}
+        # the words first: 否，工信部系统中已无该网站备案记录 names MIIT and a record, and NLU may
+        # take it for "MIIT still has it"; only words that say neither leave it to the intent
+        said = choices.miit_has_record(latest_text(tracker), requested=True)
+        return {requested: True if said is None else said}
     value = choices.READERS[requested](latest_text(tracker), requested=False)
     if (
         value is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -26,13 +27,16 @@ from actions.conversation import (
     slot_before_this_turn,
     stated,
 )
-from actions.dates import complete_date, filing_clause
+from actions.dates import complete_date, filing_clause, read_filing_date
 
 # Intents whose text, when the form asked for something, is read as the answer even if NLU
 # found no entity in it ("不记得了" may well come out as deny or nlu_fallback).
 ANSWER_INTENTS = {"inform", "affirm", "deny", "nlu_fallback"}
 
 SlotValues = dict[str, Any]
+
+# The form's questions about what MIIT shows.
+_MIIT_SLOTS = ("miit_has_record", "miit_result")
 
 
 def _typed_answer(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> SlotValues:
@@ -77,6 +81,22 @@ def _ask_again(tracker: Tracker) -> bool:
     or the question itself said again), so the form asks again rather than leaving it to the rules."""
     intent = latest_intent(tracker)
     return intent in ANSWER_INTENTS or intent == tracker.get_slot("faq_question")
+
+
+def _mapped_by_rasa(slot: str, tracker: Tracker, domain: DomainDict) -> bool:
+    """Whether Rasa's own mapping filled `slot` from an entity of this message: it does only
+    for the intents domain.yml lists, so a date NLU tagged in a message it took for nlu_fallback
+    ("Spring of 2019 I believe") is left for the form to read."""
+    if not has_entity(tracker, slot):
+        return False
+    intent = latest_intent(tracker)
+    for mapping in (domain.get("slots", {}).get(slot) or {}).get("mappings") or []:
+        if mapping.get("type") != "from_entity" or mapping.get("entity") != slot:
+            continue
+        intents = mapping.get("intent")
+        if intents is None or intent in ([intents] if isinstance(intents, str) else intents):
+            return True
+    return False
 
 
 def _still_answering(tracker: Tracker) -> str | None:
@@ -136,6 +156,31 @@ def _said_more_precisely(tagged: str, periods: tuple[str, ...], tracker: Tracker
     return {}
 
 
+def date_built_on(text: str, earlier: Any, narrowing: bool, today: datetime.date) -> str | None:
+    """The filing date a reply gives by building on the date answered before, or None.
+
+    6月1号那天 after 2010年 is that day of 2010, never of this year; asked which part of a year
+    (`narrowing`), 之后 picks the later of the periods it spans. (NLU may even have taken 之后 for
+    a date, so the date being narrowed down is the one from before this turn.)
+    """
+    completed = complete_date(text, earlier, today)
+    if completed:
+        # 6月以后 after 2010年 is 2010-06-01 on, which ends with that year: of the periods the
+        # year spans, the ones it reaches (2010年6月以后 alone would also reach 2017 and on).
+        periods = read_filing_date(completed, today).periods
+        spanned = read_filing_date(str(earlier), today).periods
+        within = [period for period in periods if period in spanned]
+        if len(periods) > 1 and len(within) == 1:
+            return knowledge.period_labels()[within[0]]
+        return completed
+    reading = read_filing_date(text, today)
+    if narrowing and earlier and not (reading.period or reading.unknown):
+        chosen = choices.pick_period(text, read_filing_date(str(earlier), today).periods)
+        if chosen:
+            return knowledge.period_labels()[chosen]
+    return None
+
+
 class ValidateFaqForm(FormValidationAction):
     def name(self) -> str:
         return "validate_faq_form"
@@ -147,8 +192,10 @@ class ValidateFaqForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        if premise_contradicted(tracker):
-            return []  # nothing is asked: action_answer_faq offers the two questions
+        if premise_contradicted(tracker) and tracker.get_slot("requested_slot") not in _MIIT_SLOTS:
+            # nothing is asked: action_answer_faq offers the two questions. Asked what MIIT
+            # shows, though, words about MIIT are the answer (否，工信部已无该网站备案记录).
+            return []
         question = _still_answering(tracker) or tracker.get_slot("faq_question") or implied_question(tracker)
         # what the message says plainly counts already, so that the slots it makes needed (the
         # date, after 备案信息不合格) are read from the same message
@@ -192,27 +239,13 @@ class ValidateFaqForm(FormValidationAction):
         if requested not in ("filing_date", "filing_period") or not _answering(tracker):
             return {}
         text = latest_text(tracker)
-        # 6月1号那天 after 2010年: the day of the year named before, never of this year.
         earlier = slot_before_this_turn(tracker, "filing_date")
-        completed = complete_date(text, earlier, clock.today())
-        if completed:
-            # 6月以后 after 2010年 is 2010-06-01 on, which ends with that year: of the periods the
-            # year spans, the ones it reaches (2010年6月以后 alone would also reach 2017 and on).
-            periods, spanned = reading_of(completed).periods, reading_of(earlier).periods
-            within = [period for period in periods if period in spanned]
-            if len(periods) > 1 and len(within) == 1:
-                return {"filing_date": knowledge.period_labels()[within[0]]}
-            return {"filing_date": completed}
+        answered = date_built_on(text, earlier, requested == "filing_period", clock.today())
+        if answered:
+            return {"filing_date": answered}
         reading = reading_of(text)
-        if requested == "filing_period" and not (reading.period or reading.unknown):
-            # An answer to "which of these periods?" such as 之后 (NLU may even have taken it
-            # for a date, so the date being narrowed down is the one from before this turn).
-            offered = reading_of(slot_before_this_turn(tracker, "filing_date")).periods
-            chosen = choices.pick_period(text, offered)
-            if chosen:
-                return {"filing_date": knowledge.period_labels()[chosen]}
-        if has_entity(tracker, "filing_date"):
-            return {}
+        if _mapped_by_rasa("filing_date", tracker, domain):
+            return {}  # validate_filing_date weighs the entity against the words
         if reading.periods or reading.unknown:
             return {"filing_date": text}
         if _ask_again(tracker):

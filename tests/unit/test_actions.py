@@ -95,6 +95,20 @@ def test_a_typed_date_without_an_entity_answers_the_date_question() -> None:
     assert messages == []
 
 
+def test_a_date_tagged_in_a_message_nlu_could_not_place_is_read_by_the_form() -> None:
+    # dev10: Rasa maps the date entity only for the intents domain.yml lists; under
+    # nlu_fallback nothing filled the slot, the form read nothing either and was rejected
+    slots, _ = form(
+        "Spring of 2019 I believe, right after we moved offices",
+        intent="nlu_fallback",
+        entities=[entity("filing_date", "2019")],
+        faq_question="faq_forgot_account",
+        requested_slot="filing_date",
+    )
+    assert slots["filing_period"] == "after_2017_01_31"
+    assert slots["requested_slot"] is None
+
+
 def test_a_date_nlu_tagged_short_is_read_as_the_words_say_it() -> None:
     # NLU tagged 2017年年 (two periods); the clause says mid-2017
     slots, _ = form(
@@ -733,6 +747,34 @@ def test_still_there_while_asked_for_the_query_result_is_never_answered_with_q5(
     )
     assert slots == {"miit_result": None}
     assert [m["knowledge"] for m in messages] == ["please_choose"]
+
+
+def test_a_no_taken_for_q5_while_asked_whether_miit_still_has_it_is_a_no() -> None:
+    # dev10: a formal "no, MIIT has no record of it" came out as Q5 and was answered with 接入备案
+    slots, messages = run(
+        ActionAnswerFaq(),
+        tracker(
+            "否，经核实，工信部系统中已无该网站备案记录。",
+            intent="faq_access_cancelled_miit_has_record",
+            faq_question="faq_access_cancelled",
+            requested_slot="miit_has_record",
+        ),
+    )
+    assert slots == {"miit_has_record": False}
+    assert messages == []
+
+
+def test_a_no_taken_for_q5_goes_on_to_ask_what_the_query_by_name_showed() -> None:
+    # dev10: the form took the words as the answer, then asked nothing (as if the user had
+    # asked Q5 in words that deny it) and only the query instructions went out
+    slots, _ = form(
+        "否，经核实，工信部系统中已无该网站备案记录。",
+        intent="faq_access_cancelled_miit_has_record",
+        faq_question="faq_access_cancelled",
+        requested_slot="miit_has_record",
+    )
+    assert slots["miit_has_record"] is False
+    assert slots["requested_slot"] == "miit_result"
 
 
 def test_still_there_about_the_company_does_not_undo_the_record_being_gone() -> None:
