@@ -232,7 +232,7 @@ def _normalize(text: str, today: datetime.date) -> str:
     """Fold width/script variants and numerals so that one set of rules applies."""
     text = unicodedata.normalize("NFKC", text[:_MAX_CHARS])
     if not _CJK_RE.search(text):
-        text = _english_to_chinese(text)
+        text = _english_to_chinese(text, today)
     text = _jionlp().tra2sim(text, mode="char")
     text = _FIXED_DAY_RE.sub(lambda match: _FIXED_DAYS[match.group()], text)
     # 二〇一〇 with no 年 after it, as a reply to "when?": the year 2010
@@ -391,16 +391,61 @@ def _english_date(match: re.Match[str], template: str | None) -> str:
 _EN_BOUNDS = (
     (
         re.compile(
-            r"\b(?:before|prior\s+to|earlier\s+than|until)\s+(\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?)", re.I
+            r"\b(?:before|prior\s+to|earlier\s+than|until)\s+((?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?|\d{4}年)",
+            re.I,
         ),
         r"\1之前",
     ),
-    (re.compile(r"\b(?:after|since|later\s+than)\s+(\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?)", re.I), r"\1之后"),
+    (
+        re.compile(r"\b(?:after|since|later\s+than)\s+((?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?|\d{4}年)", re.I),
+        r"\1之后",
+    ),
 )
 
 
-def _english_to_chinese(text: str) -> str:
+# A year said in words: twenty ten, two thousand and nine, twenty seventeen.
+_EN_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_EN_TEENS = (
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+)
+_EN_YEAR_NUMBERS = {
+    **{word: index + 1 for index, word in enumerate(_EN_UNITS)},
+    **{word: index + 10 for index, word in enumerate(_EN_TEENS)},
+    **{f"twenty{joint}{unit}": 21 + index for index, unit in enumerate(_EN_UNITS) for joint in (" ", "-")},
+    "twenty": 20,
+}
+_EN_YEAR_NUMBER = "|".join(sorted(map(re.escape, _EN_YEAR_NUMBERS), key=len, reverse=True))
+_EN_YEAR_WORDS_RE = re.compile(
+    rf"\b(?:two\s+thousand\s+(?:and\s+)?|twenty[\s-]+(?=(?:{'|'.join(_EN_TEENS)}|twenty)\b))(?P<n>{_EN_YEAR_NUMBER})\b",
+    re.IGNORECASE,
+)
+# last October: the most recent October before today
+_EN_LAST_MONTH_RE = re.compile(rf"\blast\s+{_MONTH}(?!\s*\d)", re.IGNORECASE)
+
+
+def _english_year_words(match: re.Match[str]) -> str:
+    return str(2000 + _EN_YEAR_NUMBERS[re.sub(r"\s+", " ", match.group("n").lower())])
+
+
+def _the_last_month_named(match: re.Match[str], today: datetime.date) -> str:
+    month = _MONTHS[match.group("month").lower()]
+    year = today.year if month < today.month else today.year - 1
+    return f"{year}年{month}月"
+
+
+def _english_to_chinese(text: str, today: datetime.date) -> str:
     """English date words as the Chinese the rules read: 'before June 1st, 2010' -> 2010年6月1日之前."""
+    text = _EN_YEAR_WORDS_RE.sub(_english_year_words, text)
+    text = _EN_LAST_MONTH_RE.sub(lambda match: _the_last_month_named(match, today), text)
     for pattern, template in _EN_DATES:
         text = pattern.sub(lambda match, template=template: _english_date(match, template), text)
     for pattern, replacement in _EN_BOUNDS:

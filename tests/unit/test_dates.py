@@ -40,6 +40,12 @@ CASES: list[tuple[str, tuple[str, ...]]] = [
     ("2010年寒假", (BEFORE,)),
     ("俺记着是一二年秋后", (MIDDLE,)),
     ("反正奥运会之前,07年底", (BEFORE,)),
+    # a year in English words; the most recent month named
+    ("twenty ten", (BEFORE, MIDDLE)),
+    ("two thousand and nine", (BEFORE,)),
+    ("twenty seventeen", (MIDDLE, AFTER)),
+    ("Last October I reckon", (AFTER,)),
+    ("about twenty people", ()),
     # absolute dates
     ("2011年7月", (MIDDLE,)),
     ("05年", (BEFORE,)),
@@ -496,6 +502,8 @@ def test_english_not_remembering() -> None:
         ("情人节那天", "二〇一七", (AFTER,)),
         ("五月底，儿童节前两天", "2010年吧", (BEFORE,)),
         ("春节放假那几天", "2017年", (MIDDLE, AFTER)),
+        # a month, then "after January": July
+        ("July, it was summer break so def after January", "2017", (AFTER,)),
         ("妇女节", "2010年", (BEFORE,)),
         # around a day given by its number is a week either side: 5月20号前后 stays in May
         ("五月二十号前后", "2010年", (BEFORE,)),
