@@ -43,7 +43,7 @@ NOTICE_TYPE_STRONG: Patterns = {
     "website_content_unqualified": (
         rf"网站内容{_STOP}{{0,4}}不合格", r"内容不合格", r"内容违规", r"内容违法", r"内容不符",
         rf"内容{_STOP}{{0,8}}不(?:符|一致|匹配|对应)", r"内容(?:有|存在)(?:问题|违规)",
-        r"内容不(?:行|对|规范|合规|达标)", r"网站内容(?:的)?问题",
+        r"内容不(?:行|对|规范|合规|达标)", r"(?:网站|网页|页面)内容(?:的)?问题",
         r"内容(?:写|放|发)[得的]?(?:不对|有问题|违规|不合规)",
         rf"(?:网站|站点|站|页面){_STOP}{{0,4}}(?:东西|内容){_STOP}{{0,8}}"
         r"(?:对不上|不符|不一致|不匹配|不对应|不对劲|不对|有问题|违规|不合规|不合格|不行)",
@@ -52,7 +52,12 @@ NOTICE_TYPE_STRONG: Patterns = {
         rf"{_STOP}{{0,10}}(?:不一样|不一致|不符|对不上|不匹配)",
         # 没按备案的用途来做, 与备案的主体性质不符: used otherwise than filed
         r"(?:没|没有|不)按(?:照)?备案\S{0,6}(?:来|做|用|经营)",
-        rf"(?:用途|性质|类型){_STOP}{{0,4}}(?:不符|不一致|对不上|不匹配)",
+        rf"(?:用途|性质|类型){_STOP}{{0,4}}(?:不符|不一致|对不上|不匹配|不一样)",
+        # 个人备案的网站不能放公司产品介绍: a personal filing's site used for a business
+        rf"个人备案{_STOP}{{0,8}}(?:网站|站|页面){_STOP}{{0,6}}(?:放|做|挂|卖|发|是){_STOP}{{0,4}}"
+        r"(?:公司|企业|商业|产品|商品|官网|商城)",
+        r"(?:pages?|site|website|content)\s+(?:[\w']+\s+){0,2}(?:don't|do\s+not|doesn't|does\s+not)\s+"
+        r"(?:fit|match|suit)",
         r"content\s*(?:不合规|不合格|违规|有问题|不对|不行)",
         r"website\s+content", r"site\s+content",
         r"content\s+(?:is\s+|was\s+)?"
@@ -60,22 +65,26 @@ NOTICE_TYPE_STRONG: Patterns = {
     ),
     "filing_info_unqualified": (
         rf"备案信息{_STOP}{{0,4}}不合格", r"信息不合格", r"资料不合格",
-        r"(?:备案|主体|主办单位|负责人|联系人)(?:信息|资料)?(?:有误|不对|不准确|不真实|错误|错了|有问题|不正确|不一致|过期|变了|不合规|不合格)",
+        r"(?:备案|主体|主办单位|负责人|联系人)(?:信息|资料)?(?:有误|不对|不准确|不真实|错误|错了|有问题|不正确|不一致|过期|变了|不合规|不合格|不过关)",
         # 备案登记的资料不对: the data registered with the filing
         rf"(?:备案|主体|主办单位|登记)(?:登记|时)?的?(?:信息|资料){_STOP}{{0,4}}"
         r"(?:有误|不对|不准确|不真实|错误|错了|有问题|存在问题|不正确|不一致|不合规)",
         r"信息(?:填)?错了?", r"填错", r"(?:信息|资料)(?:有误|不准确|不真实|不正确)",
         rf"(?:信息|资料){_STOP}{{0,4}}(?:填|写|登记)[得的]?(?:不对|有误|不准确|不正确|错)",
         r"填[得的]?(?:不对|有误|不准确|不正确)",
-        r"填的?(?:东西|内容|信息|资料)\S{0,2}(?:不合格|不对|有误|有问题|错)",
+        r"(?:填|登记)的?(?:那些|这些)?(?:东西|内容|信息|资料)\S{0,4}(?:不合格|不对|有误|有问题|错|不过关)",
         # 备案登记内容与实际不一致: the registered content is the filing's information
         rf"(?:备案|登记)(?:登记)?的?内容{_STOP}{{0,8}}不(?:符|一致|对|准确)",
         # 主办单位地址对不上, 联系人电话已经不对了: a field of the filing
-        rf"(?:主办单位|负责人|联系人|法人|地址|电话|手机号?|邮箱|证件|身份证)(?:信息)?{_STOP}{{0,6}}"
+        rf"(?:主办单位|负责人|联系人|法人|地址|电话|手机号?|邮箱|证件|身份证|营业执照)(?:信息)?{_STOP}{{0,6}}"
         r"(?:对不上|不对|变了|过期|没改|要改|错了|有误|不一致|不准确|失效|停用|update)",
         rf"填[写得的]*(?:信息|资料){_STOP}{{0,2}}(?:有误|不对|有问题|不准确|不正确|错)",
         r"filing\s+info(?:rmation)?\s+(?:is\s+|was\s+)?(?:unqualified|incorrect|wrong|invalid|inaccurate|outdated|not\s+(?:qualified|correct|accurate))",
         r"(?:unqualified|incorrect|wrong|invalid|inaccurate)\s+(?:filing\s+)?(?:info|information|details|data)",
+        # the responsible person's ID ... being invalid: a field of the filing
+        r"(?:responsible\s+person|contact|principal|owner|sponsor|\bid\b|id\s+(?:card|number)|licen[cs]e|phone"
+        r"|address|e-?mail)\S*\s+(?:[\w']+\s+){0,5}(?:is\s+|are\s+|being\s+|was\s+)?"
+        r"(?:invalid|wrong|incorrect|outdated|expired|inaccurate|mismatch\w*)",
     ),
 }  # fmt: skip
 
@@ -99,6 +108,9 @@ MIIT_HAS_RECORD_STRONG: Patterns = {
         r"search\s*不(?:到|着)", r"看不到", r"看不见",
         r"\bnothing\b",
         r"\bwiped\b", r"disappeared",
+        # 啥子都没得, 什么都没显示, 结果为空, 显示不出来: the query shows nothing
+        r"(?:什么|啥子?)(?:都|也)(?:没|没有|没得|查不到|搜不到)", r"结果(?:是|为)?(?:空|没有|无)",
+        r"显示不出", r"(?:查|搜)不出来", r"(?:查|搜)不倒",
     ),
     True: (
         r"还能查到", r"能查到", r"查得到", r"查到了", r"查的到", r"还能搜到", r"能搜到", r"搜得到",
@@ -109,6 +121,9 @@ MIIT_HAS_RECORD_STRONG: Patterns = {
         r"查(?:询|了|一下)?(?:结果)?(?:还有|还在)(?!其他|其它|别的|另)",
         r"还有(?:备案|记录|信息)", r"仍有", r"仍然有", r"还是有(?:备案|记录)", r"依然有",
         r"(?:还|仍|仍然|依然)显示", r"显示(?:已备案|正常|着)", r"状态正常",
+        # 还挂着, 仍然返回了备案信息, 仍存有, 还会跑出来: still shown
+        r"(?:还|仍|仍然|依然)挂着", r"(?:还|仍|仍然|依然)(?:存有|存在|保留着?|留着)",
+        r"(?:还|仍|仍然|依然)(?:会|能|可以)?(?:返回|跑出来|出来|查出来|搜出来)",
         r"(?:没|没有|未)(?:被)?(?:注销|清掉|清除|删除|删掉|删|撤销|吊销)", r"没掉", r"还有效",
         r"(?:没|没有|未)被(?:工信部|工信|管局|通管局|部里|工业和信息化部|miit)(?:给)?(?:注销|清掉|清除|删除|删掉|撤销|吊销)",
         r"still\s+(?:there|listed|shows?|showing|visible|exists?|has|have|find|see|appears?|searchable)",
@@ -132,9 +147,9 @@ MIIT_HAS_RECORD_WEAK: Patterns = {
     False: (r"^(?:没有|没|无|不能|不|否|不是|no|nope|n|false)[。.!！]?$", r"没有", r"\bno\b", r"不在了"),
 }
 
-_SITE = r"(?:网站|站点|网址|域名|站|web\s*sites?|sites?|domains?)"
+_SITE = r"(?:网站|站点|网址|域名|站|官网|web\s*sites?|sites?|domains?)"
 _ENTITY = (
-    r"(?:主体|公司|单位|企业|主办单位|公司名|单位名|单位名称|公司名称"
+    r"(?:主体|公司|单位|企业|主办单位|公司名|单位名|单位名称|公司名称|店名|店铺|学院|学校|医院|机构"
     r"|organi[sz]ation|company|entity|business)"
 )
 
@@ -147,12 +162,18 @@ MIIT_RESULT_STRONG: Patterns = {
         r"光有主体",
         # 网站数是0, 网站那里是空的, 网站信息那块什么都没有: the 主办单位's page, its website part empty
         rf"{_SITE}(?:数|数量|个数){_STOP}{{0,2}}(?:是|为)?(?:0|零)",
-        rf"{_SITE}(?:信息|记录|那块|那里|那栏|那边|部分|列表)*{_STOP}{{0,4}}?(?:什么|啥)?(?:都|也)?"
-        r"(?:是空的|空的|空白|为空|是空)",
+        rf"{_SITE}(?:信息|记录|(?:那|这)?一?(?:块|栏|列|格|边|里)|部分|列表)*{_STOP}{{0,4}}?(?:什么|啥)?(?:都|也)?"
+        r"(?:是空的|空的|空白|为空|是空|为零|是零|为0|是0)",
+        r"空壳主体", r"空主体",
+        # 网站那一栏是空的，一个都没有: the websites, then "not one"
+        rf"{_SITE}{_STOP}{{0,10}}[，,]\s*一(?:个|只)(?:都|也)?(?:没有|没)",
+        # 店名搜出来了，但是没看到有网站: the 主办单位 found, then no website
+        rf"{_ENTITY}(?:信息|资料)?(?:搜|查)?(?:出来了|到了|得到|出来)[，,]?\s*(?:但|但是|可是|不过|就是)?"
+        rf"{_STOP}{{0,4}}(?:没|没有|无|未)(?:看到|看见|见到)?(?:有|任何)?{_SITE}",
         rf"{_SITE}(?:信息|记录|那块|那里|那栏|那边|部分|列表)+{_STOP}{{0,4}}?(?:什么|啥)(?:都|也)(?:没有|没)",
         rf"{_ENTITY}{_STOP}{{0,10}}(?:没有|没|无|不见){_STOP}{{0,6}}{_SITE}",
-        rf"(?:没有|没|无)(?:挂|挂着|关联|绑定?|带)?(?:任何)?(?:其他|其它|别的|另外的?)?{_SITE}",
-        rf"{_SITE}(?:都|也)?(?:没有|没了|不在了|查不到|搜不到|找不到|一个都没有|都没了|没了"
+        rf"(?:没有|没|无|未)(?:挂|挂着|关联|绑定?|带)?(?:任何)?(?:其他|其它|别的|另外的?)?{_SITE}",
+        rf"{_SITE}(?:信息|记录)?(?:都|也)?(?:没有|没了|不在了|查不到|搜不到|找不到|一个都没有|都没了|没了|没挂|没有挂"
         rf"|{_NOT_RETURNED}(?:任何)?(?:记录|备案|信息|结果)?)",
         rf"{_SITE}\S{{0,4}}?(?:是|为)?空",
         rf"一(?:个|只|条)?{_SITE}(?:都|也)(?:没有|没)",
@@ -165,6 +186,11 @@ MIIT_RESULT_STRONG: Patterns = {
     "entity_with_other_websites": (
         r"存在备案主体信息，且有其他网站备案信息", r"有其他网站备案信息",
         rf"(?<!没)(?<!没有)(?<!无)(?:其他|其它|别的|别个|另外的?|另一个|另外几个|其余的?|另外\S{{1,2}}个)\S{{0,4}}{_SITE}",
+        # 下挂有院网和招生网两个网站, 还列了 a.com 和 b.cn 两个站: websites listed under it
+        rf"(?:下挂|挂着|挂了|列了|列着|还有|下面有){_STOP}{{0,30}}(?:两|三|四|几|多|\d)(?:个|家){_SITE}",
+        rf"(?<!没)(?<!没有)(?<!无)(?:另外|其他|其它|别的)(?:一|两|三|几)?(?:个|家)?{_STOP}{{0,10}}{_SITE}"
+        r"(?![^，。,.;；]{0,3}(?:没|不在|查不到|搜不到|找不到|不见))",
+        r"(?:还|下面|名下)(?:列了|列着|挂着|挂了|有)\s*[a-z0-9-]+\.[a-z]{2,}",
         # 别的有, 其他几个都正常 (once "this one is missing" is left out, below)
         r"(?:其他|其它|别的|别个|其余)(?:几个|的|那几个|那些|网站|站)?(?:都|也|倒|还)?(?:有|在|还在|正常)(?!没)",
         rf"还有\S{{0,6}}{_SITE}", rf"{_SITE}还(?:在|有)", rf"另有\S{{0,4}}{_SITE}",
@@ -182,7 +208,12 @@ MIIT_RESULT_STRONG: Patterns = {
         rf"(?:没|没有|查不到|搜不到|找不到)(?:我们|我的|我们的)?{_ENTITY}",
         # 主体和网站都没有: neither found
         rf"{_ENTITY}(?:和|跟|与|、|及)\s*{_SITE}(?:都|也)?(?:没有|没|查不到|搜不到|找不到|没了)",
-        r"空的", r"\bnothing\b", r"\bno\s+(?:record|filing|result|entry|match|information|info)s?\b",
+        r"空的", r"\bnothing\b",
+        r"(?:返回|查到|搜到|检索到|显示|找到)(?:了)?(?:0|零)条",
+        # 公司也没有，网站也没有: neither, said in two clauses
+        rf"{_ENTITY}\S{{0,2}}(?:也|都)?(?:没有|没|查不到|搜不到)[，,]\s*"
+        rf"{_SITE}(?:也|都)?(?:没有|没|查不到|搜不到)",
+        r"\bno\s+(?:record|filing|result|entry|match|information|info)s?\b",
         r"not\s+found", r"(?:can\s*not|can't|cannot|couldn't|could\s+not|didn't|did\s+not)\s+find",
         r"\bempty\b", r"\bnone\b",
     ),
@@ -219,7 +250,8 @@ MIIT_RESULT_UNASKED: Patterns = {
         rf"\S{{0,4}}{_SITE}",
     ),
     "no_record": (
-        rf"(?:用|按|拿|以)?{_ENTITY}(?:名称|名)?{_STOP}{{0,12}}(?:也|都)?{_NOTHING_FOUND}",
+        # (the 主办单位 searched for, not its website: 公司的网站管局查不到 is Q6's premise only)
+        rf"(?:用|按|拿|以)?{_ENTITY}(?:名称|名)?(?!的?(?:网站|站|官网|域名)){_STOP}{{0,12}}(?:也|都)?{_NOTHING_FOUND}",
         # 按主办单位名称查询，结果什么都没有: the query by name, then its result after a comma
         # (a gap that names no website or 主体, whose absence would be another result).
         rf"(?:用|按|拿|以){_ENTITY}(?:名称|名|全称)?(?:查询|查|搜索|搜|检索)(?:了|过|了一下|一下)?[，,]\s*"
@@ -311,8 +343,10 @@ def _read(text: Any, exact: Sequence[Any], strong: Patterns, weak: Patterns | No
 
 # "不是网站内容" (or "not 内容") names the type the notice is not: left out before reading.
 _NOT_THIS_TYPE = re.compile(
-    r"(?:不是|并非|而非|而不是|\bnot\s*(?:the\s+)?)(?:说)?(?:网站|备案|website\s+|site\s+|filing\s+)?(?:的)?"
-    r"(?:内容|信息|资料|content|info(?:rmation)?)[^，。,.;；]{0,4}",
+    r"(?:不是|并非|而非|而不是|\bnot\s*(?:the\s+)?)(?:说)?(?:网站|备案|website\s+|site\s+|filing\s+)?[头里上]?(?:的)?"
+    r"(?:内容|信息|资料|content|info(?:rmation)?)[^，。,.;；]{0,4}"
+    # 网站内容没问题, 资料那块没得问题: the type said to be fine
+    r"|(?:网站|网页|备案|登记)?(?:的)?(?:内容|信息|资料)[^，。,.;；]{0,3}(?:没|没有|没得|无)(?:什么|啥)?问题",
     re.ASCII,
 )
 

@@ -153,6 +153,9 @@ def test_the_miit_query_result_in_the_users_words(text: str, value: str | None) 
 def test_a_query_result_is_never_read_from_a_message_that_was_not_asked_for_it() -> None:
     # 工信部查不到 says MIIT lost the filing (Q6), not what a query by the 主办单位 name showed.
     assert choices.miit_result("工信部查不到备案了", requested=False) is None
+    # the company's website, not the company, is what MIIT no longer finds
+    assert choices.miit_result("公司的网站管局查不到了", requested=False) is None
+    assert choices.miit_result("公司名称在工信部也查不到", requested=False) == "no_record"
 
 
 def test_the_longest_overlapping_evidence_wins() -> None:
