@@ -196,6 +196,11 @@ DATES_FILE = HELDOUT_DIR / "dates.yml"
 # the filing submitted?" and typed answers to the form's multiple-choice questions.
 DEV9_DATES = HELDOUT_DIR / "dev9" / "date_answers.yml"
 DEV9_SLOTS = HELDOUT_DIR / "dev9" / "slot_answers.yml"
+# Written in session 13 the same way, with replies that narrow a year given before (after:).
+DEV10_DATES = HELDOUT_DIR / "dev10" / "date_answers.yml"
+DEV10_SLOTS = HELDOUT_DIR / "dev10" / "slot_answers.yml"
+DEV10_CONVERSATIONS = HELDOUT_DIR / "dev10" / "conversations.yml"
+ANSWER_SETS = (("dev9", DEV9_DATES, DEV9_SLOTS), ("dev10", DEV10_DATES, DEV10_SLOTS))
 NLU_DATA = ROOT / "data" / "nlu"
 DOMAIN = ROOT / "domain.yml"
 CONFIG = ROOT / "config.yml"
@@ -269,6 +274,7 @@ class DateCase:
     text: str
     period: str  # one of actions.dates.PERIODS, or "ask"
     known_failure: str = ""
+    after: str = ""  # the year answered before, which this reply narrows down (2010年, then 儿童节)
 
 
 @dataclass(frozen=True)
@@ -323,7 +329,12 @@ def load_dates(path: Path = DATES_FILE) -> tuple[datetime.date, list[DateCase]]:
     if not isinstance(today, datetime.date):
         today = datetime.date.fromisoformat(str(today))
     cases = [
-        DateCase(str(item["text"]), str(item["period"]), str(item.get("known_failure") or ""))
+        DateCase(
+            str(item["text"]),
+            str(item["period"]),
+            str(item.get("known_failure") or ""),
+            str(item.get("after") or ""),
+        )
         for item in data["dates"]
     ]
     return today, cases
@@ -611,35 +622,45 @@ def errors(examples: Sequence[Example], predictions: Predictions) -> list[dict[s
     ]
 
 
-def date_reading(text: str, today: datetime.date) -> str:
-    """What the assistant makes of a date answer: one period, or "ask" (ask again)."""
+def date_reading(text: str, today: datetime.date, after: str = "") -> str:
+    """What the assistant makes of a date answer: one period, or "ask" (ask again).
+
+    `after`: the year answered before, which the form asked to narrow down; the reply is read
+    as the form reads it then (actions/forms.py).
+    """
     from actions.dates import read_filing_date
 
+    if after:
+        from actions.forms import date_built_on
+
+        text = date_built_on(text, after, True, today) or text
     reading = read_filing_date(text, today)
     return reading.period or "ask"
 
 
-def print_dev9() -> None:
-    """dev9's date and slot answers (tuned): read right, asked again, or read wrong (harmful)."""
-    if DEV9_DATES.exists():
-        today, cases = load_dates(DEV9_DATES)
-        read = [(date_reading(case.text, today), case.period) for case in cases]
-        right = sum(got == period for got, period in read)
-        wrong = sum(got != period and "ask" not in (got, period) for got, period in read)
-        guessed = sum(got != "ask" and period == "ask" for got, period in read)
-        print(
-            f"date answers (dev9, tuned): {right}/{len(cases)} right, {wrong} in the wrong period, "
-            f"{guessed} placed where a person would ask; the rest asked again"
-        )
-    if DEV9_SLOTS.exists():
-        answers = load_slot_answers()
-        read = [(slot_reading(answer), answer.value) for answer in answers]
-        right = sum(got == value for got, value in read)
-        wrong = sum(got is not None and got != value for got, value in read)
-        print(
-            f"slot answers (dev9, tuned): {right}/{len(answers)} right, {wrong} read as another value "
-            "or where a person would ask; the rest asked again"
-        )
+def print_answer_sets() -> None:
+    """The date and slot answer sets (dev9, dev10; tuned): read right, asked again, or read wrong
+    (harmful)."""
+    for name, dates_file, slots_file in ANSWER_SETS:
+        if dates_file.exists():
+            today, cases = load_dates(dates_file)
+            read = [(date_reading(case.text, today, case.after), case.period) for case in cases]
+            right = sum(got == period for got, period in read)
+            wrong = sum(got != period and "ask" not in (got, period) for got, period in read)
+            guessed = sum(got != "ask" and period == "ask" for got, period in read)
+            print(
+                f"date answers ({name}, tuned): {right}/{len(cases)} right, {wrong} in the wrong period, "
+                f"{guessed} placed where a person would ask; the rest asked again"
+            )
+        if slots_file.exists():
+            answers = load_slot_answers(slots_file)
+            read = [(slot_reading(answer), answer.value) for answer in answers]
+            right = sum(got == value for got, value in read)
+            wrong = sum(got is not None and got != value for got, value in read)
+            print(
+                f"slot answers ({name}, tuned): {right}/{len(answers)} right, {wrong} read as another value "
+                "or where a person would ask; the rest asked again"
+            )
 
 
 def date_results(today: datetime.date, cases: Sequence[DateCase]) -> list[dict[str, str]]:
@@ -648,7 +669,7 @@ def date_results(today: datetime.date, cases: Sequence[DateCase]) -> list[dict[s
         {
             "text": c.text,
             "expected": c.period,
-            "got": date_reading(c.text, today),
+            "got": date_reading(c.text, today, c.after),
             "known_failure": c.known_failure,
         }
         for c in cases
@@ -932,7 +953,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if d["got"] != d["expected"]:
             note = f"  [known: {d['known_failure']}]" if d["known_failure"] else ""
             print(f"  {d['text']}: expected {d['expected']}, got {d['got']}{note}")
-    print_dev9()
+    print_answer_sets()
 
     project = systems[0]
     styles = per_tag_accuracy(examples, project.intents)
@@ -1085,6 +1106,7 @@ def play_conversations(model: Path, blind: bool = True) -> dict[str, Any]:
         ("blind10", BLIND10_CONVERSATIONS),
         ("blind11", BLIND11_CONVERSATIONS),
         ("blind12", BLIND12_CONVERSATIONS),
+        ("dev10", DEV10_CONVERSATIONS),
     ]
     if blind:
         sets += [(EARLIER_BLIND_SET, EARLIER_BLIND_CONVERSATIONS), ("blind", BLIND_CONVERSATIONS)]

@@ -128,6 +128,7 @@ def test_the_dev_set_and_the_tuned_conversations_name_real_answers() -> None:
         ev.BLIND10_CONVERSATIONS,
         ev.BLIND11_CONVERSATIONS,
         ev.BLIND12_CONVERSATIONS,
+        ev.DEV10_CONVERSATIONS,
     ):
         assert {key for talk in conversations.load(path) for key in talk.expect} <= keys
     for path in ev.TUNED_FILES:
@@ -254,21 +255,39 @@ def test_date(case: ev.DateCase) -> None:
     assert ev.date_reading(case.text, _TODAY) == case.period
 
 
-_DEV9_TODAY, _DEV9_DATES = ev.load_dates(ev.DEV9_DATES)
+_, _DEV9_DATES = ev.load_dates(ev.DEV9_DATES)
+# every answer set's date answers (dev9, dev10), with the day each was written on
+_ANSWER_DATES = [
+    (today, case)
+    for _, dates_file, _ in ev.ANSWER_SETS
+    if dates_file.exists()
+    for today, cases in [ev.load_dates(dates_file)]
+    for case in cases
+]
 
 
-@pytest.mark.parametrize("case", _DEV9_DATES, ids=[case.text for case in _DEV9_DATES])
-def test_date_answer_of_dev9(case: ev.DateCase) -> None:
+@pytest.mark.parametrize(
+    ("today", "case"),
+    _ANSWER_DATES,
+    ids=[f"{case.after}>{case.text}" if case.after else case.text for _, case in _ANSWER_DATES],
+)
+def test_date_answer(today: Any, case: ev.DateCase) -> None:
     """Read as a person reads it; a known failure asks again (once read, drop its mark)."""
-    got = ev.date_reading(case.text, _DEV9_TODAY)
+    got = ev.date_reading(case.text, today, case.after)
     assert got == ("ask" if case.known_failure else case.period)
 
 
 _DEV9_SLOTS = ev.load_slot_answers()
+_ANSWER_SLOTS = [
+    answer
+    for _, _, slots_file in ev.ANSWER_SETS
+    if slots_file.exists()
+    for answer in ev.load_slot_answers(slots_file)
+]
 
 
-@pytest.mark.parametrize("answer", _DEV9_SLOTS, ids=[f"{a.slot}:{a.text}" for a in _DEV9_SLOTS])
-def test_slot_answer_of_dev9(answer: ev.SlotAnswer) -> None:
+@pytest.mark.parametrize("answer", _ANSWER_SLOTS, ids=[f"{a.slot}:{a.text}" for a in _ANSWER_SLOTS])
+def test_slot_answer(answer: ev.SlotAnswer) -> None:
     """Read as a person reads it; a known failure asks again (once read, drop its mark)."""
     got = ev.slot_reading(answer)
     assert got == (None if answer.known_failure else answer.value)
@@ -284,6 +303,22 @@ def test_the_dev9_sets_are_big_enough_and_cover_every_value() -> None:
     assert {("notice_type", value) for value in choices.NOTICE_TYPES} <= values
     assert {("miit_result", value) for value in choices.MIIT_RESULTS} <= values
     assert {("miit_has_record", True), ("miit_has_record", False)} <= values
+
+
+def test_the_dev10_sets_hold_narrowings_and_every_value() -> None:
+    _, dates = ev.load_dates(ev.DEV10_DATES)
+    assert len(dates) >= 120
+    assert sum(bool(case.after) for case in dates) >= 30
+    assert {case.period for case in dates} == {*PERIODS, "ask"}
+    from actions import choices
+
+    answers = ev.load_slot_answers(ev.DEV10_SLOTS)
+    values = {(answer.slot, answer.value) for answer in answers}
+    assert {(slot, None) for slot in choices.READERS} <= values
+    assert {("miit_result", value) for value in choices.MIIT_RESULTS} <= values
+    from scripts import conversations
+
+    assert len(conversations.load(ev.DEV10_CONVERSATIONS)) >= 50
 
 
 # --- the intents: the issue's bars -------------------------------------------------------------
