@@ -132,6 +132,7 @@ def test_another_website_under_the_company_is_the_query_result_with_other_websit
         # 检出 / 查出: the words of a formal report (blind11's conversations)
         ("按单位全称检索，未检出任何记录", "no_record"),
         ("未查出备案", "no_record"),
+        ("以我单位全称检索，系统提示无符合条件的记录。", "no_record"),  # dev10
         ("查不出任何东西", "no_record"),
         ("主体在，网站未查到任何记录", "entity_without_website"),  # not "nothing found"
         ("主体还在，名下另有三个网站", "entity_with_other_websites"),
