@@ -269,6 +269,9 @@ _FIXED_DAYS = {
     # jionlp reads 暑假 (July and August) but not the winter holiday, nor 秋后 (in the autumn)
     "寒假": "1-2月",
     "秋后": "秋天",
+    # 过年 is the Spring Festival (过年前几天 is no "N years ago"); 元月 is January
+    "过年": "春节",
+    "元月": "1月",
 }
 _FIXED_DAY_RE = re.compile("|".join(_FIXED_DAYS))
 _CN_YEAR_ALONE_RE = re.compile(
@@ -307,7 +310,7 @@ def _months_before_the_one_named(match: re.Match[str]) -> str:
     return "1月" if month == 2 else f"1-{month - 1}月"
 
 
-_SAME_YEAR_RE = re.compile(r"同年|当年|同一年|那一年|那年|当天|那天|那一天|同一天|当日")
+_SAME_YEAR_RE = re.compile(r"同年|当年|同一年|那一年|那年|是年|该年|当天|那天|那一天|同一天|当日")
 
 
 # --------------------------------------------------------------------------
@@ -746,7 +749,7 @@ def _in_the_year_named(text: str) -> str:
 # 之前1年 / 前一个月 right after a word: counted from what the word names (an event, a
 # festival, a date), not from today; after these words (大概前1年, 我们前两年) it is from today.
 _OFFSET_FROM_EVENT_RE = re.compile(
-    r"(?<=([\u4e00-\u9fff\d]))(?:之|以)?[前后](?:\d+|[一两二三四五六七八九十半]+)个?(?:年|月|周|星期|礼拜|天|日)"
+    r"(?<=([\u4e00-\u9fff\d]))(?:之|以)?[前后](?:\d+|[一两二三四五六七八九十半几]+)个?(?:年|月|周|星期|礼拜|天|日)"
 )
 _FROM_TODAY_BEFORE = set("大概约是在就于吧像该多也们我你他她它的")
 
@@ -947,8 +950,30 @@ def _contains(outer: _Span, inner: _Span) -> bool:
 
 def _narrowest(spans: list[_Span]) -> list[_Span]:
     """Spans that hold no other: 2010年上半年，大概3月 is March, the half year only led up to it.
-    Spans side by side (2009年或2011年) are alternatives and all stay."""
-    return [span for span in spans if not any(_contains(span, other) for other in spans)]
+    Spans side by side (2009年或2011年) are alternatives and all stay; two that overlap in part
+    are two things said of one day (1月份，春节前几天: January, and the weeks around the festival),
+    so only their overlap stays."""
+    spans = [span for span in spans if not any(_contains(span, other) for other in spans)]
+    merged: list[_Span] = []
+    for span in spans:
+        for index, other in enumerate(merged):
+            overlap = _overlap(span, other)
+            if overlap is not None:
+                merged[index] = overlap
+                break
+        else:
+            merged.append(span)
+    return merged
+
+
+def _overlap(first: _Span, second: _Span) -> _Span | None:
+    """The days two spans share (None: open-ended), or None when they share none."""
+    starts = [day for day in (first[0], second[0]) if day is not None]
+    ends = [day for day in (first[1], second[1]) if day is not None]
+    start, end = (max(starts) if starts else None), (min(ends) if ends else None)
+    if start is not None and end is not None and end < start:
+        return None
+    return start, end
 
 
 # A clause that says when the filing was made: 前年备的案, filed in 2012 (not 网站去年停了).

@@ -31,6 +31,7 @@ CASES: list[tuple[str, tuple[str, ...]]] = [
     # festival, in its year; a festival's holiday week, which in 2017 crossed 31 January; some
     # days before a festival, around it; a half-width comma that jionlp joined clauses across
     ("二十来年前了吧", (BEFORE,)),
+    ("过年前几天", ()),  # no year: days before the festival, not before today
     ("十来年前", (MIDDLE, AFTER)),
     ("二〇〇八", (BEFORE,)),
     ("2010年国庆节后", (MIDDLE,)),
@@ -502,6 +503,12 @@ def test_english_not_remembering() -> None:
         ("情人节那天", "二〇一七", (AFTER,)),
         ("五月底，儿童节前两天", "2010年吧", (BEFORE,)),
         ("春节放假那几天", "2017年", (MIDDLE, AFTER)),
+        # blind13: 过年前几天 is days before the Spring Festival, never "N years ago" nor days
+        # before today (it gave the after-2017 answer); 是年元月中旬 is mid-January of that year;
+        # two cues that overlap in part say one day: their overlap
+        ("1月份，过年前几天", "2017年", (MIDDLE,)),
+        ("是年元月中旬", "二〇一七年", (MIDDLE,)),
+        ("年底，圣诞节前", "一零年", (MIDDLE,)),
         # a month, then "after January": July
         ("July, it was summer break so def after January", "2017", (AFTER,)),
         ("妇女节", "2010年", (BEFORE,)),
