@@ -111,6 +111,7 @@ MIIT_HAS_RECORD_STRONG: Patterns = {
         # 啥子都没得, 什么都没显示, 结果为空, 显示不出来: the query shows nothing
         r"(?:什么|啥子?)(?:都|也)(?:没|没有|没得|查不到|搜不到)", r"结果(?:是|为)?(?:空|没有|无)",
         r"显示不出", r"(?:查|搜)不出来", r"(?:查|搜)不倒",
+        r"不复存在",
     ),
     True: (
         r"还能查到", r"能查到", r"查得到", r"查到了", r"查的到", r"还能搜到", r"能搜到", r"搜得到",
@@ -285,7 +286,12 @@ def fold(text: Any) -> str:
     traditional to simplified and its word replacements; no space between two Chinese characters
     (voice input and keyword style: 查到公司了 下面 有 其他 网站)."""
     folded = _normaliser()(unicodedata.normalize("NFKC", str(text)).strip().lower())
+    folded = _MEYOU.sub("没有", folded)
     return _SPACE_IN_CHINESE.sub("", folded)
+
+
+# 么有 for 没有, as some northwestern speakers write it (网站一个都么有), not the 么有 of 怎么有
+_MEYOU = re.compile(r"(?<![怎什那这多要])么有")
 
 
 @functools.cache

@@ -28,6 +28,7 @@ from actions.conversation import (
     stated,
 )
 from actions.dates import complete_date, filing_clause, read_filing_date
+from actions.language import asks
 
 # Intents whose text, when the form asked for something, is read as the answer even if NLU
 # found no entity in it ("不记得了" may well come out as deny or nlu_fallback).
@@ -73,7 +74,9 @@ def _answering(tracker: Tracker) -> bool:
     the answer too; another FAQ question is left to the rules.
     """
     intent = latest_intent(tracker)
-    return intent not in branches.FAQ_INTENTS or intent == tracker.get_slot("faq_question")
+    if intent not in branches.FAQ_INTENTS or intent == tracker.get_slot("faq_question"):
+        return True
+    return _still_answering(tracker) is not None
 
 
 def _ask_again(tracker: Tracker) -> bool:
@@ -109,9 +112,17 @@ def _still_answering(tracker: Tracker) -> str | None:
     asked = tracker.get_slot("requested_slot")
     before = slot_before_this_turn(tracker, "faq_question")
     intent = latest_intent(tracker)
-    if asked not in choices.READERS or not before or intent == before or intent not in branches.FAQ_INTENTS:
+    if not before or intent == before or intent not in branches.FAQ_INTENTS:
         return None
-    return before if choices.READERS[asked](latest_text(tracker), requested=False) is not None else None
+    text = latest_text(tracker)
+    if asked in ("filing_date", "filing_period"):
+        # a date that asks nothing ("Spring of 2019 I believe, right after we moved offices")
+        answers = bool(reading_of(text).periods) and not asks(choices.fold(text))
+    elif asked in choices.READERS:
+        answers = choices.READERS[asked](text, requested=False) is not None
+    else:
+        return None
+    return before if answers else None
 
 
 def _validated_choice(

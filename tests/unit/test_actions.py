@@ -260,6 +260,39 @@ def test_a_notice_type_answer_nlu_took_for_another_question_keeps_the_question_a
     assert slots["requested_slot"] == "filing_date"
 
 
+def test_a_date_reply_nlu_took_for_another_question_keeps_the_question_asked() -> None:
+    # dev10, after a retraining: "right after we moved offices" came out as the access-cancelled
+    # question, and a user asked when they filed was asked whether MIIT still has the filing
+    switched = {
+        "history": [{"event": "slot", "name": "faq_question", "value": "faq_forgot_account"}],
+        "this_turn": {"faq_question": "faq_access_cancelled"},
+    }
+    slots, _ = form(
+        "Spring of 2019 I believe, right after we moved offices",
+        intent="faq_access_cancelled",
+        faq_question="faq_access_cancelled",
+        requested_slot="filing_date",
+        **switched,
+    )
+    assert slots["faq_question"] == "faq_forgot_account"
+    assert slots["filing_period"] == "after_2017_01_31"
+
+
+def test_a_date_with_a_new_question_is_that_question() -> None:
+    switched = {
+        "history": [{"event": "slot", "name": "faq_question", "value": "faq_forgot_account"}],
+        "this_turn": {"faq_question": "faq_access_cancelled"},
+    }
+    slots, _ = form(
+        "2019年的，另外网站被取消接入了怎么办",
+        intent="faq_access_cancelled",
+        faq_question="faq_access_cancelled",
+        requested_slot="filing_date",
+        **switched,
+    )
+    assert slots.get("faq_question", "faq_access_cancelled") == "faq_access_cancelled"
+
+
 def test_another_question_asked_while_the_notice_type_is_asked_is_that_question() -> None:
     switched = {
         "history": [{"event": "slot", "name": "faq_question", "value": "faq_modify_filing"}],

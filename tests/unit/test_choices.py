@@ -76,6 +76,9 @@ def test_notice_type_said_with_the_question(text: str, value: str | None) -> Non
         ("it's gone from the MIIT site", False),
         ("没有", False),
         ("不在了", False),  # as 还在 is there (dev3 and dev5's conversations)
+        ("工信部系统内该网站之备案已不复存在", False),  # blind13's conversations
+        ("工信部网站上早就么有了", False),
+        ("怎么有两个备案号", None),  # 怎么有 is no 么有
         ("不知道", None),
         ("能查到主体，但网站的备案查不到", None),  # both said: ask
         ("应该有吧，也可能没有", None),  # unsure: its 没有 is no answer
@@ -133,6 +136,7 @@ def test_another_website_under_the_company_is_the_query_result_with_other_websit
         ("按单位全称检索，未检出任何记录", "no_record"),
         ("未查出备案", "no_record"),
         ("以我单位全称检索，系统提示无符合条件的记录。", "no_record"),  # dev10
+        ("拿单位名字查了一哈，单位有呢，网站一个都么有", "entity_without_website"),  # blind13
         ("查不出任何东西", "no_record"),
         ("主体在，网站未查到任何记录", "entity_without_website"),  # not "nothing found"
         ("主体还在，名下另有三个网站", "entity_with_other_websites"),
