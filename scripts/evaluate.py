@@ -169,6 +169,11 @@ BLIND11_CONVERSATIONS = BLIND11_DIR / "conversations.yml"
 BLIND12_DIR = HELDOUT_DIR / "blind12"
 BLIND12_FILE = BLIND12_DIR / "first_messages.yml"
 BLIND12_CONVERSATIONS = BLIND12_DIR / "conversations.yml"
+# blind13, written in session 13 after blind12's first reading: its first reading was quoted (commit
+# dabe9a4), then its errors were studied in the same session, so it is a tuned set from then on.
+BLIND13_DIR = HELDOUT_DIR / "blind13"
+BLIND13_FILE = BLIND13_DIR / "first_messages.yml"
+BLIND13_CONVERSATIONS = BLIND13_DIR / "conversations.yml"
 # The second tuned set: the first messages written from the FAQ alone whose errors were studied.
 TUNED_FILES = (
     BLIND_FILE,
@@ -190,6 +195,7 @@ TUNED_FILES = (
     BLIND10_FILE,
     BLIND11_FILE,
     BLIND12_FILE,
+    BLIND13_FILE,
 )
 DATES_FILE = HELDOUT_DIR / "dates.yml"
 # Written in session 11 from the FAQ and the contract alone, to study (tuned): answers to "when was
@@ -1107,6 +1113,7 @@ def play_conversations(model: Path, blind: bool = True) -> dict[str, Any]:
         ("blind11", BLIND11_CONVERSATIONS),
         ("blind12", BLIND12_CONVERSATIONS),
         ("dev10", DEV10_CONVERSATIONS),
+        ("blind13", BLIND13_CONVERSATIONS),
     ]
     if blind:
         sets += [(EARLIER_BLIND_SET, EARLIER_BLIND_CONVERSATIONS), ("blind", BLIND_CONVERSATIONS)]
