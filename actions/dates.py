@@ -461,14 +461,19 @@ def _english_to_chinese(text: str, today: datetime.date) -> str:
 _YEAR_NAMED_RE = re.compile(r"\d{4}|[今去前明]年|年[以之]?前|(?<!半)年了|年多")
 # between the two months of a range: 3到4月, 1月或2月, 3-4月 (三四月 after _cn_number_to_arabic)
 _MONTH_RANGE_SEPARATOR = r"\s*(?:到|至|或者?|、|-|~|～|/)\s*"
+# Days known by name that jionlp reads once a year is in front (2017年春节, 2010年儿童节); 六一儿童节
+# before 六一, so that it is one day. (寒假 and 过年 are months and 春节 by then: _FIXED_DAYS.)
+_NAMED_DAYS = (
+    r"(?:六一)?儿童节|六一|元旦|春节|五一|清明|端午|中秋|国庆|劳动节|元宵|七夕|圣诞|情人节|母亲节|父亲节"
+    r"|感恩节|双十一|双11|腊八"
+)
 _DATE_PART_RE = re.compile(
     rf"(?:\d{{1,2}}\s*月?份?{_MONTH_RANGE_SEPARATOR})?\d{{1,2}}\s*(?:月(?:份?\s*\d{{1,2}}\s*[日号])?|[日号])"
     # the first days of the lunar year (大年初一), before 年初 could take their 年初
     r"|(?:大年|正月)初[一二三四五六七八九十]{1,2}"
     r"|上半年|下半年|年初|年底|年末|年中|年头|年尾|月初|月底|月末|月中"
     # seasons and holidays, which jionlp reads once a year is in front (2010年秋天, 2017年春节)
-    rf"|{_SEASON}[天季]|开春|春节|元旦|五一|清明|端午|中秋|国庆|暑假|寒假"
-    r"|(?:六一)?儿童节|六一|劳动节|元宵|七夕|圣诞|情人节|母亲节|父亲节|感恩节|双十一|双11|腊八"
+    rf"|{_SEASON}[天季]|开春|暑假|{_NAMED_DAYS}"
 )
 _PART_OF_YEAR_RE = re.compile(r"上半年|下半年|年初|年底|年末|年中|年头|年尾")
 _FOUR_DIGIT_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -834,7 +839,7 @@ def _jionlp_spans(text: str, today: datetime.date) -> list[_Span]:
 
 # A festival and 后 (国庆节后, 春节之后): the weeks after it, not every year since. A month or a
 # day and 以后 (2010年6月以后) stays open: that is how people say "from then on".
-_FESTIVAL = r"节|元旦|春节|五一|清明|端午|中秋|国庆|七夕|元宵|圣诞|六一|双十一|双11|腊八"
+_FESTIVAL = rf"节|{_NAMED_DAYS}"
 _AFTER_A_FESTIVAL_RE = re.compile(rf"(?:{_FESTIVAL})[之以]?后$")
 # 春节放假那几天, 国庆长假: the holiday's days, around the festival (2017's Spring Festival week
 # crossed 31 January)

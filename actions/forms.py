@@ -184,12 +184,13 @@ def date_built_on(text: str, earlier: Any, narrowing: bool, today: datetime.date
         if len(periods) > 1 and len(within) == 1:
             return knowledge.period_labels()[within[0]]
         return completed
+    if not (narrowing and earlier):
+        return None
     reading = read_filing_date(text, today)
-    if narrowing and earlier and not (reading.period or reading.unknown):
-        chosen = choices.pick_period(text, read_filing_date(str(earlier), today).periods)
-        if chosen:
-            return knowledge.period_labels()[chosen]
-    return None
+    if reading.period or reading.unknown:
+        return None
+    chosen = choices.pick_period(text, read_filing_date(str(earlier), today).periods)
+    return knowledge.period_labels()[chosen] if chosen else None
 
 
 class ValidateFaqForm(FormValidationAction):
