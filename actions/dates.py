@@ -530,9 +530,9 @@ _UNKNOWN_RE = re.compile(
 # its year/month/day are read straight from the match.
 _BOUND_RE = re.compile(
     r"(?<!\d)(?:"
-    r"(?P<y>\d{4})年(?:(?P<m>\d{1,2})月份?(?:(?P<d>\d{1,2})[日号])?)?"
+    r"(?P<y>\d{4})年(?:(?P<m>\d{1,2})月份?(?:(?P<d>\d{1,2})[日号]|(?P<end>底|末))?|(?P<yend>底|末))?"
     r"|(?P<ny>\d{4})[-/.](?P<nm>\d{1,2})(?:[-/.](?P<nd>\d{1,2}))?(?!\d)"
-    r")\s*(?:的)?\s*(?P<op>以前|之前|前(?!后)|以后|之后|后|以来|起|开始)"
+    r")\s*(?:的)?\s*(?P<op>以前|之前|前(?!后)|以后|之后|过后|后|以来|起|开始)"
 )
 
 
@@ -552,9 +552,14 @@ def _bound_span(match: re.Match[str], today: datetime.date) -> _Span | None:
         return None
     op = match.group("op")
     one_day = datetime.timedelta(days=1)
+    if match.group("end") or match.group("yend"):
+        # 1月底过后 / 2016年底以后: once that month or year was over; 1月底之前: by its end
+        if op in ("以前", "之前", "前"):
+            return None, last
+        return last + one_day, None
     if op in ("以前", "之前", "前"):
         return None, first - one_day
-    if op in ("以后", "之后", "后") and day_text is not None:
+    if op in ("以后", "之后", "过后", "后") and day_text is not None:
         return last + one_day, None
     return first, None
 

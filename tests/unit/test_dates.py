@@ -222,6 +222,13 @@ def test_boundary_days(text: str, expected: str) -> None:
         ("2010年6月之前", (BEFORE,)),
         ("2017年2月以后", (AFTER,)),
         ("2017年1月以后", (MIDDLE, AFTER)),
+        # a month's or a year's end, then after: once it was over (blind14)
+        ("2017年1月底过后", (AFTER,)),
+        ("2017年1月底以后", (AFTER,)),
+        ("2017年1月31日过后", (AFTER,)),
+        ("2010年5月底以前", (BEFORE,)),
+        ("2016年底以后", (MIDDLE, AFTER)),
+        ("2016年年底之后", (MIDDLE, AFTER)),
     ],
 )
 def test_bounds_next_to_boundary_days(text: str, expected: tuple[str, ...]) -> None:
@@ -518,6 +525,8 @@ def test_english_not_remembering() -> None:
         # "not summer yet" is before June, and holds the months named beside it
         ("四五月份吧，还没到夏天", "2010年", (BEFORE,)),
         ("还没到秋天", "2017年", (MIDDLE, AFTER)),  # January 2017 is still the middle period
+        # blind14: a month's end and "after the end of January", both of that year
+        ("二月底了，反正是一月底过后", "17年", (AFTER,)),
     ],
 )
 def test_a_partial_date_completes_the_year_given_before(
