@@ -81,6 +81,9 @@ NOTICE_TYPE_STRONG: Patterns = {
         rf"填[写得的]*(?:信息|资料){_STOP}{{0,2}}(?:有误|不对|有问题|不准确|不正确|错)",
         r"filing\s+info(?:rmation)?\s+(?:is\s+|was\s+)?(?:unqualified|incorrect|wrong|invalid|inaccurate|outdated|not\s+(?:qualified|correct|accurate))",
         r"(?:unqualified|incorrect|wrong|invalid|inaccurate)\s+(?:filing\s+)?(?:info|information|details|data)",
+        # the details recorded in our ICP filing are not accurate
+        r"(?:details|info(?:rmation)?|data|particulars|entries|records?)\s+(?:[\w']+\s+){0,6}(?:is|are|was|were)\s+"
+        r"(?:not\s+(?:accurate|correct|right|valid|up\s+to\s+date|true)|inaccurate|incorrect|wrong|invalid|outdated)",
         # the responsible person's ID ... being invalid: a field of the filing
         r"(?:responsible\s+person|contact|principal|owner|sponsor|\bid\b|id\s+(?:card|number)|licen[cs]e|phone"
         r"|address|e-?mail)\S*\s+(?:[\w']+\s+){0,5}(?:is\s+|are\s+|being\s+|was\s+)?"
@@ -177,6 +180,8 @@ MIIT_RESULT_STRONG: Patterns = {
         rf"{_SITE}(?:信息|记录)?(?:都|也)?(?:没有|没了|不在了|查不到|搜不到|找不到|一个都没有|都没了|没了|没挂|没有挂"
         rf"|{_NOT_RETURNED}(?:任何)?(?:记录|备案|信息|结果)?)",
         rf"{_SITE}\S{{0,4}}?(?:是|为)?空",
+        # a pasted query page: 主办单位名称 ... 网站信息 暂无
+        rf"{_SITE}(?:信息|记录|名称|域名)?[:：]?(?:暂无|暂时没有|暂未)",
         rf"一(?:个|只|条)?{_SITE}(?:都|也)(?:没有|没)",
         rf"{_SITE}{_STOP}{{0,2}}一(?:个|只|条)(?:都|也)?(?:没有|没|不剩)",
         rf"{_ENTITY}(?:信息|资料)?(?:还在|在|有|还有|存在|查得到|能查到|查到了)[，,]?"
@@ -238,6 +243,7 @@ MIIT_RESULT_UNASKED: Patterns = {
         r"存在无网站信息的主体信息", r"无网站信息的主体", r"只有主体", r"只剩(?:下)?主体", r"仅有主体",
         r"光有主体", rf"{_ENTITY}{_STOP}{{0,10}}(?:没有|没|无|不见){_STOP}{{0,6}}{_SITE}",
         rf"{_ENTITY}\S{{0,12}}{_SITE}\S{{0,4}}?(?:是|为)?空",
+        rf"{_ENTITY}(?:名称)?\S{{0,40}}{_SITE}(?:信息|记录|名称|域名)?[:：]?(?:暂无|暂时没有|暂未)",
         # 公司信息在，但下面一个网站也没挂: the 主办单位 found, then no website after the comma
         rf"{_ENTITY_FOUND}[，,]\s*(?:但|但是|可是|不过)?{_STOP}{{0,6}}{_SITE}{_STOP}{{0,4}}(?:没有|没|无|不见|为空|是空)",
         rf"{_ENTITY}.{{0,40}}(?:but|with|and)\s+(?:no|without)\s+(?:\w+\s+)?{_SITE}",

@@ -48,6 +48,15 @@ def test_notice_type_in_the_users_words(text: str, value: str | None) -> None:
         # the data registered with the filing, in Mandarin and written Cantonese
         ("说我登记的资料不对", "filing_info_unqualified"),
         ("话我备案登记嘅资料唔啱", "filing_info_unqualified"),
+        # the details of the filing said not to be accurate, in English (blind14)
+        (
+            "The notice says the details recorded in our ICP filing are not accurate",
+            "filing_info_unqualified",
+        ),
+        (
+            "apparently the information on our filing was incorrect, how do we fix it",
+            "filing_info_unqualified",
+        ),
         ("收到核查通知，怎么修改备案信息", None),  # the question's words name no notice type
     ],
 )
@@ -149,6 +158,7 @@ def test_another_website_under_the_company_is_the_query_result_with_other_websit
         ("这个网站查不到", None),
         ("别的也没有", None),
         ("查到公司了 下面 有 其他 网站 但是 没有 我要的这个", "entity_with_other_websites"),
+        ("网站信息：暂无", "entity_without_website"),
     ],
 )
 def test_the_miit_query_result_in_the_users_words(text: str, value: str | None) -> None:
@@ -188,6 +198,12 @@ def test_english_period_choices() -> None:
         ("用公司名查，主体在，网站未查到任何记录", None),
         ("用单位名称查，公司信息在，但下面一个网站也没挂", "entity_without_website"),
         ("用公司名查，主体在，下面还有别的两个网站", "entity_with_other_websites"),
+        # the query page pasted: the 主办单位's fields, then 网站信息 暂无 (blind14)
+        (
+            "复制给你看：主办单位名称 某某贸易有限公司 主办单位性质 企业 网站信息 暂无",
+            "entity_without_website",
+        ),
+        ("主办单位名称：某某商行；网站信息：暂无", "entity_without_website"),
     ],
 )
 def test_a_query_by_name_then_its_result_after_a_comma_is_read_unasked(text: str, value: str | None) -> None:
