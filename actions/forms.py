@@ -158,12 +158,18 @@ def _said_more_precisely(tagged: str, periods: tuple[str, ...], tracker: Tracker
     periods: NLU may tag 2017年年中备的案 as 2017年年 (two periods) where the words say mid-2017."""
     if len(periods) < 2:
         return {}
-    clause = filing_clause(latest_text(tracker), clock.today())
-    if not clause or tagged not in clause:
-        return {}
-    reading = reading_of(clause)
-    if reading.periods and set(reading.periods) < set(periods):
-        return {"filing_date": clause, "filing_period": reading.period}
+    text = latest_text(tracker)
+    candidates = [filing_clause(text, clock.today())]
+    if tracker.get_slot("requested_slot") in ("filing_date", "filing_period"):
+        # the reply to "when was it filed?" is all about that date: NLU may tag 2017 and 1月31 apart
+        # in 2017年初，1月31号那天交的 (blind9), and only the whole says which day of 2017
+        candidates.append(text)
+    for candidate in candidates:
+        if not candidate or tagged not in candidate:
+            continue
+        reading = reading_of(candidate)
+        if reading.periods and set(reading.periods) < set(periods):
+            return {"filing_date": candidate, "filing_period": reading.period}
     return {}
 
 

@@ -122,6 +122,21 @@ def test_a_date_nlu_tagged_short_is_read_as_the_words_say_it() -> None:
     assert slots["filing_period"] == "after_2017_01_31"
 
 
+def test_a_reply_whose_year_and_day_nlu_tagged_apart_is_read_whole() -> None:
+    # blind9: NLU tagged 2017 and 1月31 of 2017年初，1月31号那天交的; 2017 alone spans two periods,
+    # the whole reply names one day of it
+    slots, _ = form(
+        "2017年初，1月31号那天交的",
+        intent="inform",
+        entities=[entity("filing_date", "2017"), entity("filing_date", "1月31")],
+        faq_question="faq_view_filing",
+        requested_slot="filing_date",
+        filing_date="1月31",
+        this_turn={"filing_date": "1月31"},
+    )
+    assert slots["filing_period"] == "2010_06_01_to_2017_01_31"
+
+
 def test_a_date_nlu_tagged_in_two_pieces_is_read_from_its_first_piece() -> None:
     # NLU tagged 2010年5月 and 20 of 2010年5月20号; Rasa keeps the last, and a bare 20 reads as 2020
     slots, _ = form(
