@@ -174,6 +174,11 @@ BLIND12_CONVERSATIONS = BLIND12_DIR / "conversations.yml"
 BLIND13_DIR = HELDOUT_DIR / "blind13"
 BLIND13_FILE = BLIND13_DIR / "first_messages.yml"
 BLIND13_CONVERSATIONS = BLIND13_DIR / "conversations.yml"
+# blind14, written in session 13 after blind13's first reading: its first reading was quoted (commit
+# 818e7ba), then its errors were studied in session 14, so it is a tuned set from then on.
+BLIND14_DIR = HELDOUT_DIR / "blind14"
+BLIND14_FILE = BLIND14_DIR / "first_messages.yml"
+BLIND14_CONVERSATIONS = BLIND14_DIR / "conversations.yml"
 # The second tuned set: the first messages written from the FAQ alone whose errors were studied.
 TUNED_FILES = (
     BLIND_FILE,
@@ -196,6 +201,7 @@ TUNED_FILES = (
     BLIND11_FILE,
     BLIND12_FILE,
     BLIND13_FILE,
+    BLIND14_FILE,
 )
 DATES_FILE = HELDOUT_DIR / "dates.yml"
 # Written in session 11 from the FAQ and the contract alone, to study (tuned): answers to "when was
@@ -1114,6 +1120,7 @@ def play_conversations(model: Path, blind: bool = True) -> dict[str, Any]:
         ("blind12", BLIND12_CONVERSATIONS),
         ("dev10", DEV10_CONVERSATIONS),
         ("blind13", BLIND13_CONVERSATIONS),
+        ("blind14", BLIND14_CONVERSATIONS),
     ]
     if blind:
         sets += [(EARLIER_BLIND_SET, EARLIER_BLIND_CONVERSATIONS), ("blind", BLIND_CONVERSATIONS)]

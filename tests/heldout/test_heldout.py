@@ -133,6 +133,7 @@ def test_the_dev_set_and_the_tuned_conversations_name_real_answers() -> None:
         ev.BLIND12_CONVERSATIONS,
         ev.DEV10_CONVERSATIONS,
         ev.BLIND13_CONVERSATIONS,
+        ev.BLIND14_CONVERSATIONS,
     ):
         assert {key for talk in conversations.load(path) for key in talk.expect} <= keys
     for path in ev.TUNED_FILES:
