@@ -25,7 +25,11 @@ Interpretation choices (the ones the FAQ needs, documented once here):
 
 * "X年以前/之前" = strictly before X-01-01; "X年以后/之后" = from X-01-01 on
   (the named year is included, as people mean it colloquially); for a named
-  *day* both are strict: "2017年1月31日之后" starts 2017-02-01.
+  *day* both are strict: "2017年1月31日之后" starts 2017-02-01. After a month's or
+  a year's end (1月底过后, 2016年底以后) starts the day after it.
+* Events held once on known dates stand for their dates (北京奥运会 2008年8月,
+  上海世博会 2010年5-10月, a year's World Cup); an event held in several years
+  under one name (奥运会) is no date.
 * A two-digit year ``yy`` is 20yy if that is not after today's year, else 19yy.
   A leading zero (05年, 零八年) always marks a year; "15年前" / "15年以前" without
   one means "15 years ago".
@@ -235,6 +239,7 @@ def _normalize(text: str, today: datetime.date) -> str:
         text = _english_to_chinese(text, today)
     text = _jionlp().tra2sim(text, mode="char")
     text = _FIXED_DAY_RE.sub(lambda match: _FIXED_DAYS[match.group()], text)
+    text = _EVENT_RE.sub(lambda match: _EVENTS[match.group()], text)
     # 二〇一〇 with no 年 after it, as a reply to "when?": the year 2010
     text = _CN_YEAR_ALONE_RE.sub(lambda match: f"{match.group()}年", text)
     text = _TEENS_RANGE_AGO_RE.sub(_teens_range, text)
@@ -244,6 +249,7 @@ def _normalize(text: str, today: datetime.date) -> str:
     text = _BARE_TWO_DIGITS_RE.sub(lambda m: _bare_year(m, today), text)
     text = _YEARS_UP_TO_NOW_RE.sub(r"\g<about>\g<n>年了", text)
     text = _TWO_DIGIT_YEAR_RE.sub(lambda m: _expand_two_digit_year(m, today), text)
+    text = _WORLD_CUP_RE.sub(_world_cup, text)
     # jionlp reads 同年/当年 (and 当天/那天) as this year or today. They repeat the year named
     # ("2013年成立，同年备案"), or, with none named ("当年备案的", back then), say no year at
     # all: the form asks again.
@@ -274,6 +280,62 @@ _FIXED_DAYS = {
     "元月": "1月",
 }
 _FIXED_DAY_RE = re.compile("|".join(_FIXED_DAYS))
+# Events people date things by, each held in one known year (北京奥运会 2008, 上海世博会 May to
+# October 2010, which spans the first boundary and so asks). Only events with one date: 奥运会 or
+# 冬奥会 alone could be any of several (Sochi 2014 and Beijing 2022 fall in different periods).
+_EVENTS = {
+    "上海世博会开幕": "2010年5月1日",
+    "世博会开幕": "2010年5月1日",
+    "世博开幕": "2010年5月1日",
+    "上海世博会": "2010年5-10月",
+    "上海世博": "2010年5-10月",
+    "世博会": "2010年5-10月",
+    "北京奥运会": "2008年8月",
+    "北京奥运": "2008年8月",
+    "汶川大地震": "2008年5月",
+    "汶川地震": "2008年5月",
+    "广州亚运会": "2010年11月",
+    "广州亚运": "2010年11月",
+    "雅典奥运会": "2004年8月",
+    "雅典奥运": "2004年8月",
+    "伦敦奥运会": "2012年7-8月",
+    "伦敦奥运": "2012年7-8月",
+    "里约奥运会": "2016年8月",
+    "里约奥运": "2016年8月",
+    "东京奥运会": "2021年7-8月",
+    "东京奥运": "2021年7-8月",
+    "德国世界杯": "2006年6-7月",
+    "南非世界杯": "2010年6-7月",
+    "巴西世界杯": "2014年6-7月",
+    "俄罗斯世界杯": "2018年6-7月",
+    "卡塔尔世界杯": "2022年11-12月",
+    "杭州亚运会": "2023年9-10月",
+    "杭州亚运": "2023年9-10月",
+    "微信刚出来": "2011年",
+    "北京冬奥会": "2022年2月",
+    "北京冬奥": "2022年2月",
+    "杭州G20": "2016年9月",
+    "G20杭州峰会": "2016年9月",
+    "非典": "2003年",
+    # the pandemic: 2020 to 2022, and before it, before 2020
+    "疫情以前": "2020年以前",
+    "疫情之前": "2020年以前",
+    "疫情前": "2020年以前",
+    "疫情": "2020-2022年",
+}
+_EVENT_RE = re.compile("|".join(sorted(_EVENTS, key=len, reverse=True)))
+# The football World Cup of a year (2010年世界杯: June and July; Qatar's, 2022, in November and
+# December); 世界杯 alone takes its year from the earlier answer (complete_date).
+_WORLD_CUP_RE = re.compile(r"((?:19|20)\d{2})年?的?世界杯")
+
+
+def _world_cup(match: re.Match[str]) -> str:
+    year = int(match.group(1))
+    if (year - 1930) % 4 or year < 1930:
+        return match.group()
+    return f"{year}年11-12月" if year == 2022 else f"{year}年6-7月"
+
+
 _CN_YEAR_ALONE_RE = re.compile(
     r"(?<![〇零一二三四五六七八九十])(?:一九|二[〇零])[〇零一二三四五六七八九]{2}(?![〇零一二三四五六七八九十年])"
 )
@@ -465,7 +527,7 @@ _MONTH_RANGE_SEPARATOR = r"\s*(?:到|至|或者?|、|-|~|～|/)\s*"
 # before 六一, so that it is one day. (寒假 and 过年 are months and 春节 by then: _FIXED_DAYS.)
 _NAMED_DAYS = (
     r"(?:六一)?儿童节|六一|元旦|春节|五一|清明|端午|中秋|国庆|劳动节|元宵|七夕|圣诞|情人节|母亲节|父亲节"
-    r"|感恩节|双十一|双11|腊八"
+    r"|感恩节|双十一|双11|腊八|世界杯"
 )
 _DATE_PART_RE = re.compile(
     rf"(?:\d{{1,2}}\s*月?份?{_MONTH_RANGE_SEPARATOR})?\d{{1,2}}\s*(?:月(?:份?\s*\d{{1,2}}\s*[日号])?|[日号])"

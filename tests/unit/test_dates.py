@@ -564,3 +564,29 @@ def test_the_year_goes_before_each_date_part_and_a_day_stays_with_its_month(
     text: str, earlier: str, completed: str
 ) -> None:
     assert complete_date(text, earlier, TODAY) == completed
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # events held once, on known dates
+        ("北京奥运会那年备的", (BEFORE,)),
+        ("上海世博会开幕前一个月", (BEFORE,)),
+        ("世博会那年", (BEFORE, MIDDLE)),  # May to October 2010 spans the boundary: ask
+        ("伦敦奥运那年", (MIDDLE,)),
+        ("疫情期间", (AFTER,)),
+        ("10年世界杯的时候", (MIDDLE,)),
+        ("卡塔尔世界杯那会", (AFTER,)),
+        # one of several: no date
+        ("奥运会那年", ()),
+        ("2011年世界杯", (MIDDLE,)),  # no World Cup that year: only the year counts
+    ],
+)
+def test_events_people_date_things_by(text: str, expected: tuple[str, ...]) -> None:
+    assert read_filing_date(text, TODAY).periods == expected
+
+
+def test_a_world_cup_after_a_year_is_that_years() -> None:
+    completed = complete_date("世界杯那会儿", "2010", TODAY)
+    assert completed is not None
+    assert read_filing_date(completed, TODAY).periods == (MIDDLE,)
