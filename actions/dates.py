@@ -899,6 +899,15 @@ def _jionlp_spans(text: str, today: datetime.date) -> list[_Span]:
             # 2010年国庆节后: the weeks after the festival, in its year (jionlp: until today)
             span = (span[0], datetime.date(span[0].year, 12, 31))
         offset = entity.get("offset") or (0, 0)
+        if (
+            _BEFORE_A_FESTIVAL_RE.search(entity.get("text", ""))
+            and span[0] is None
+            and span[1] is not None
+            and _JUST_BEFORE_RE.match(text, offset[1])
+        ):
+            # jionlp's end is the festival itself; before it is the day before
+            day_before = span[1] - datetime.timedelta(days=1)
+            span = (day_before - datetime.timedelta(days=_JUST_BEFORE_DAYS), day_before)
         around = _AROUND_END_RE.search(entity.get("text", "")) or _AROUND_RE.match(text, offset[1])
         spans.append(_around(span, entity.get("text", "")) if around else span)
     return spans
@@ -911,6 +920,13 @@ _AFTER_A_FESTIVAL_RE = re.compile(rf"(?:{_FESTIVAL})[之以]?后$")
 # 春节放假那几天, 国庆长假: the holiday's days, around the festival (2017's Spring Festival week
 # crossed 31 January)
 _HOLIDAY_WEEK_RE = re.compile(rf"({_FESTIVAL})(?:放假|假期|长假|小长假|黄金周|期间)")
+# 圣诞节前那阵, 儿童节前没多久 (Cantonese 嗰排, 嗰阵): the weeks just before the festival, not every
+# day of the year up to it (jionlp reads the festival and 前; these words follow it)
+_JUST_BEFORE_RE = re.compile(
+    r"的?(?:那阵子?|那段(?:时间|日子)?|那会儿?|那时候?|那几天|那几周|几天|几周|那一?排|嗰排|嗰阵|没多久|不久)"
+)
+_BEFORE_A_FESTIVAL_RE = re.compile(rf"(?:{_FESTIVAL})[之以]?前$")
+_JUST_BEFORE_DAYS = 30
 
 # 2017年春节前后 / 左右: some days either side of a day, which may cross a boundary (the
 # festival fell on 2017-01-28), where jionlp gives the day alone (and reads 前后 as 前).

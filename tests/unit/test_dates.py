@@ -527,6 +527,10 @@ def test_english_not_remembering() -> None:
         ("还没到秋天", "2017年", (MIDDLE, AFTER)),  # January 2017 is still the middle period
         # blind14: a month's end and "after the end of January", both of that year
         ("二月底了，反正是一月底过后", "17年", (AFTER,)),
+        # blind15: the weeks just before a festival, not the year up to it (Cantonese 嗰排)
+        ("聖誕節前嗰排", "2017年", (AFTER,)),
+        ("儿童节前没多久", "2010年", (BEFORE,)),
+        ("圣诞节前", "2017年", (MIDDLE, AFTER)),  # before it, said as a bound: the year up to it
     ],
 )
 def test_a_partial_date_completes_the_year_given_before(
