@@ -159,6 +159,8 @@ def test_another_website_under_the_company_is_the_query_result_with_other_websit
         ("别的也没有", None),
         ("查到公司了 下面 有 其他 网站 但是 没有 我要的这个", "entity_with_other_websites"),
         ("网站信息：暂无", "entity_without_website"),
+        # Wuhan 么斯 (什么) and Cantonese 冇得: nothing at all, the 主体 neither (blind15)
+        ("用主办单位名字查 么斯都冇得 主体也冇得", "no_record"),
     ],
 )
 def test_the_miit_query_result_in_the_users_words(text: str, value: str | None) -> None:
