@@ -24,6 +24,22 @@ def latest_text(tracker: Tracker) -> str:
     return (tracker.latest_message.get("text") or "").strip()[:MAX_TEXT]
 
 
+def stated_text(tracker: Tracker) -> str:
+    """The words the user stated facts in this turn: the latest message's, or, when that is a
+    button's payload picking the question a message NLU could not place meant (/faq_modify_filing
+    after 来函称「备案信息不合格」), that message's words, whose facts still hold."""
+    text = latest_text(tracker)
+    if not text.startswith("/"):
+        return text
+    users = [event for event in tracker.events if event.get("event") == "user"]
+    if len(users) < 2:
+        return text
+    before = users[-2]
+    if ((before.get("parse_data") or {}).get("intent") or {}).get("name") != "nlu_fallback":
+        return text
+    return (before.get("text") or "").strip()[:MAX_TEXT]
+
+
 def entity_values(tracker: Tracker, entity: str) -> list[Any]:
     """The values NLU found for `entity` in the latest message, in the order of the text."""
     found = [e for e in tracker.latest_message.get("entities") or [] if e.get("entity") == entity]
@@ -84,7 +100,7 @@ def stated(tracker: Tracker, slot: str) -> Any:
     """A slot's value, or what the latest message plainly says of it (strong evidence only)."""
     value = tracker.get_slot(slot)
     if value is None:
-        value = choices.READERS[slot](latest_text(tracker), requested=False)
+        value = choices.READERS[slot](stated_text(tracker), requested=False)
     return value
 
 

@@ -26,6 +26,7 @@ from actions.conversation import (
     say,
     slot_before_this_turn,
     stated,
+    stated_text,
 )
 from actions.dates import complete_date, filing_clause, read_filing_date
 from actions.language import asks
@@ -55,7 +56,7 @@ def _typed_answer(slot: str, dispatcher: CollectingDispatcher, tracker: Tracker)
     if tracker.get_slot("requested_slot") != slot:
         if tracker.get_slot(slot) is not None:
             return {}
-        value = read(text, requested=False)
+        value = read(stated_text(tracker), requested=False)
         return {} if value is None else {slot: value}
     value = read(text, requested=_answering(tracker))
     if value is not None:
@@ -252,7 +253,7 @@ class ValidateFaqForm(FormValidationAction):
         intent = latest_intent(tracker)
         if requested is None and intent in branches.PERIOD_QUESTIONS and not tracker.get_slot("filing_date"):
             # The question and the date together (前年备的案，怎么改) when NLU tagged no date.
-            clause = filing_clause(latest_text(tracker), clock.today())
+            clause = filing_clause(stated_text(tracker), clock.today())
             return {"filing_date": clause} if clause else {}
         if requested not in ("filing_date", "filing_period") or not _answering(tracker):
             return {}

@@ -137,6 +137,24 @@ def test_a_reply_whose_year_and_day_nlu_tagged_apart_is_read_whole() -> None:
     assert slots["filing_period"] == "2010_06_01_to_2017_01_31"
 
 
+def test_facts_of_a_message_nlu_could_not_place_hold_once_the_user_picks_its_question() -> None:
+    # blind8 after a retraining: the notice type was stated, NLU was unsure which question it
+    # asked, the user clicked 修改备案信息, and the form asked for the notice type again
+    unsure = "貴司來函稱敝公司「備案信息不合格」，請問須如何更正？"
+    history = [{"event": "user", "text": unsure, "parse_data": {"intent": {"name": "nlu_fallback"}}}]
+    slots, _ = form(
+        "/faq_modify_filing", intent="faq_modify_filing", history=history, faq_question="faq_modify_filing"
+    )
+    assert slots["notice_type"] == "filing_info_unqualified"
+    assert slots["requested_slot"] == "filing_date"
+    # a payload after a message NLU did place says nothing more
+    placed = [{"event": "user", "text": unsure, "parse_data": {"intent": {"name": "faq_modify_filing"}}}]
+    slots, _ = form(
+        "/faq_modify_filing", intent="faq_modify_filing", history=placed, faq_question="faq_modify_filing"
+    )
+    assert slots["requested_slot"] == "notice_type"
+
+
 def test_a_date_nlu_tagged_in_two_pieces_is_read_from_its_first_piece() -> None:
     # NLU tagged 2010年5月 and 20 of 2010年5月20号; Rasa keeps the last, and a bare 20 reads as 2020
     slots, _ = form(
