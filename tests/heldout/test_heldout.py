@@ -135,6 +135,7 @@ def test_the_dev_set_and_the_tuned_conversations_name_real_answers() -> None:
         ev.BLIND13_CONVERSATIONS,
         ev.BLIND14_CONVERSATIONS,
         ev.BLIND15_CONVERSATIONS,
+        ev.BLIND16_CONVERSATIONS,
     ):
         assert {key for talk in conversations.load(path) for key in talk.expect} <= keys
     for path in ev.TUNED_FILES:
