@@ -238,7 +238,9 @@ def _normalize(text: str, today: datetime.date) -> str:
     if not _CJK_RE.search(text):
         text = _english_to_chinese(text, today)
     text = _jionlp().tra2sim(text, mode="char")
+    text = _END_OF_YEAR_NEW_YEAR_RE.sub(r"\1", text)
     text = _FIXED_DAY_RE.sub(lambda match: _FIXED_DAYS[match.group()], text)
+    text = _SOON_AFTER_EVENT_RE.sub(r"\1刚过", text)
     text = _EVENT_RE.sub(lambda match: _EVENTS[match.group()], text)
     # 二〇一〇 with no 年 after it, as a reply to "when?": the year 2010
     text = _CN_YEAR_ALONE_RE.sub(lambda match: f"{match.group()}年", text)
@@ -317,6 +319,12 @@ _EVENTS = {
     "杭州G20": "2016年9月",
     "G20杭州峰会": "2016年9月",
     "非典": "2003年",
+    # Taobao's first 双十一 sale: 11 November 2009
+    "第一个双十一": "2009年11月11日",
+    "第一届双十一": "2009年11月11日",
+    "第一次双十一": "2009年11月11日",
+    "首个双十一": "2009年11月11日",
+    "首届双十一": "2009年11月11日",
     # the pandemic: 2020 to 2022, and before it, before 2020
     "疫情以前": "2020年以前",
     "疫情之前": "2020年以前",
@@ -324,6 +332,13 @@ _EVENTS = {
     "疫情": "2020-2022年",
 }
 _EVENT_RE = re.compile("|".join(sorted(_EVENTS, key=len, reverse=True)))
+# Not long after an event is just after it (北京奥运会之后不久 as 北京奥运会刚过), not any time after.
+_SOON_AFTER_EVENT_RE = re.compile(rf"({_EVENT_RE.pattern})(?:之后|以后|过后|后)(?:不久|没多久)")
+# 年底，快元旦了: the New Year's Day coming at the end of a year is the next year's; the end of the
+# year says the date, the 元旦 only repeats it.
+_END_OF_YEAR_NEW_YEAR_RE = re.compile(
+    r"(年底|年末|年尾)[，,、\s]*(?:快要?到?|临近|接近|马上(?:就)?到?)元旦了?"
+)
 # The football World Cup of a year (2010年世界杯: June and July; Qatar's, 2022, in November and
 # December); 世界杯 alone takes its year from the earlier answer (complete_date).
 _WORLD_CUP_RE = re.compile(r"((?:19|20)\d{2})年?的?世界杯")
@@ -507,8 +522,46 @@ def _the_last_month_named(match: re.Match[str], today: datetime.date) -> str:
     return f"{year}年{month}月"
 
 
+# Events said in English, as the Chinese names of _EVENTS: "right after the Beijing Olympics" is
+# 北京奥运会刚过, "before COVID" 疫情前. Before the years are read: "the 2008 Olympics" is Beijing's.
+_EN_EVENT_NAMES = (
+    (r"beijing\s+winter\s+olympics|2022\s+winter\s+olympics", "北京冬奥会"),
+    (r"beijing\s+(?:summer\s+)?olympics|2008\s+(?:summer\s+)?olympics", "北京奥运会"),
+    (r"london\s+olympics|2012\s+olympics", "伦敦奥运会"),
+    (r"rio\s+olympics|2016\s+olympics", "里约奥运会"),
+    (r"tokyo\s+olympics", "东京奥运会"),
+    (r"athens\s+olympics|2004\s+olympics", "雅典奥运会"),
+    (r"(?:shanghai\s+)?world\s+expo|shanghai\s+expo", "上海世博会"),
+    (r"(?:wenchuan|sichuan)\s+earthquake", "汶川地震"),
+    (r"guangzhou\s+asian\s+games", "广州亚运会"),
+    (r"hangzhou\s+asian\s+games", "杭州亚运会"),
+    (r"(?:hangzhou\s+g20(?:\s+summit)?|g20\s+summit\s+in\s+hangzhou)", "G20杭州峰会"),
+    (r"sars(?:\s+outbreak)?", "非典"),
+    (r"covid(?:-?19)?|(?:the\s+)?(?:pandemic|coronavirus)", "疫情"),
+)
+_EN_EVENT = "|".join(f"(?:{pattern})" for pattern, _ in _EN_EVENT_NAMES)
+_EN_EVENT_RE = re.compile(
+    rf"\b(?:(?P<soon>(?:right|just|shortly|soon|not\s+long)\s+after)|(?P<after>after)|(?P<before>before))?"
+    rf"\s*(?:the\s+)?(?P<event>{_EN_EVENT})\b",
+    re.IGNORECASE,
+)
+
+
+def _english_event(match: re.Match[str]) -> str:
+    said = match.group("event")
+    name = next(chinese for pattern, chinese in _EN_EVENT_NAMES if re.fullmatch(pattern, said, re.IGNORECASE))
+    if match.group("soon"):
+        return f" {name}刚过 "
+    if match.group("after"):
+        return f" {name}以后 "
+    if match.group("before"):
+        return f" {name}前 " if name == "疫情" else f" {name}以前 "
+    return f" {name} "
+
+
 def _english_to_chinese(text: str, today: datetime.date) -> str:
     """English date words as the Chinese the rules read: 'before June 1st, 2010' -> 2010年6月1日之前."""
+    text = _EN_EVENT_RE.sub(_english_event, text)
     text = _EN_YEAR_WORDS_RE.sub(_english_year_words, text)
     text = _EN_LAST_MONTH_RE.sub(lambda match: _the_last_month_named(match, today), text)
     for pattern, template in _EN_DATES:

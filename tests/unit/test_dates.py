@@ -531,6 +531,9 @@ def test_english_not_remembering() -> None:
         ("聖誕節前嗰排", "2017年", (AFTER,)),
         ("儿童节前没多久", "2010年", (BEFORE,)),
         ("圣诞节前", "2017年", (MIDDLE, AFTER)),  # before it, said as a bound: the year up to it
+        # the New Year's Day coming at a year's end is the next one's: the end of the year counts
+        ("年底，快元旦了", "一七年", (AFTER,)),
+        ("年末临近元旦", "2010年", (MIDDLE,)),
     ],
 )
 def test_a_partial_date_completes_the_year_given_before(
@@ -584,6 +587,17 @@ def test_the_year_goes_before_each_date_part_and_a_day_stays_with_its_month(
         # one of several: no date
         ("奥运会那年", ()),
         ("2011年世界杯", (MIDDLE,)),  # no World Cup that year: only the year counts
+        # not long after an event is just after it; any time after it spans the years since
+        ("北京奥运会之后不久", (BEFORE,)),
+        ("北京奥运会以后", (BEFORE, MIDDLE, AFTER)),
+        # Taobao's first 双十一, November 2009
+        ("淘宝第一届双十一那会儿", (BEFORE,)),
+        # in English
+        ("right after the Beijing Olympics", (BEFORE,)),
+        ("around the London Olympics", (MIDDLE,)),
+        ("during COVID", (AFTER,)),
+        ("before the pandemic", (BEFORE, MIDDLE, AFTER)),
+        ("after the Beijing Olympics", (BEFORE, MIDDLE, AFTER)),
     ],
 )
 def test_events_people_date_things_by(text: str, expected: tuple[str, ...]) -> None:
