@@ -161,6 +161,8 @@ def test_another_website_under_the_company_is_the_query_result_with_other_websit
         ("网站信息：暂无", "entity_without_website"),
         # Wuhan 么斯 (什么) and Cantonese 冇得: nothing at all, the 主体 neither (blind15)
         ("用主办单位名字查 么斯都冇得 主体也冇得", "no_record"),
+        # Shanghai 额 for 的: 别额网站 are the other websites
+        ("阿拉公司还在额，别额网站也还在", "entity_with_other_websites"),
     ],
 )
 def test_the_miit_query_result_in_the_users_words(text: str, value: str | None) -> None:
