@@ -523,7 +523,7 @@ def _the_last_month_named(match: re.Match[str], today: datetime.date) -> str:
 
 
 # Events said in English, as the Chinese names of _EVENTS: "right after the Beijing Olympics" is
-# 北京奥运会刚过, "before COVID" 疫情前. Before the years are read: "the 2008 Olympics" is Beijing's.
+# 北京奥运会刚过, "before COVID" 疫情以前. Before the years are read: "the 2008 Olympics" is Beijing's.
 _EN_EVENT_NAMES = (
     (r"beijing\s+winter\s+olympics|2022\s+winter\s+olympics", "北京冬奥会"),
     (r"beijing\s+(?:summer\s+)?olympics|2008\s+(?:summer\s+)?olympics", "北京奥运会"),
@@ -537,7 +537,7 @@ _EN_EVENT_NAMES = (
     (r"hangzhou\s+asian\s+games", "杭州亚运会"),
     (r"(?:hangzhou\s+g20(?:\s+summit)?|g20\s+summit\s+in\s+hangzhou)", "G20杭州峰会"),
     (r"sars(?:\s+outbreak)?", "非典"),
-    (r"covid(?:-?19)?|(?:the\s+)?(?:pandemic|coronavirus)", "疫情"),
+    (r"covid(?:-?19)?|pandemic|coronavirus", "疫情"),
 )
 _EN_EVENT = "|".join(f"(?:{pattern})" for pattern, _ in _EN_EVENT_NAMES)
 _EN_EVENT_RE = re.compile(
@@ -555,7 +555,7 @@ def _english_event(match: re.Match[str]) -> str:
     if match.group("after"):
         return f" {name}以后 "
     if match.group("before"):
-        return f" {name}前 " if name == "疫情" else f" {name}以前 "
+        return f" {name}以前 "
     return f" {name} "
 
 
